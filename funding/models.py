@@ -1,0 +1,330 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, format_fiscal_years, validate_fiscal_year
+from funding.partial_dates import format_partial_date, validate_partial_date
+
+MONEY = {"max_digits": 15, "decimal_places": 2}
+POSITIVE_AMOUNT = MinValueValidator(
+    Decimal("0.01"),
+    message="The amount must be greater than zero: a line item is a sum of money that was there.",
+)
+
+
+class Stage(models.TextChoices):
+    """Where a dollar figure sits in the pipeline. Figures of different stages are never added."""
+
+    REQUESTED = "requested", "Requested"
+    COMMITTED = "committed", "Committed"
+    APPROPRIATED = "appropriated", "Appropriated"
+    ALLOCATED = "allocated", "Allocated"
+    OBLIGATED = "obligated", "Obligated"
+    DISBURSED = "disbursed", "Disbursed"
+
+
+STAGE_ORDER = {stage: position for position, stage in enumerate(Stage.values)}
+
+
+class Grade(models.TextChoices):
+    """How sure we are of a figure, as graded in the reference data."""
+
+    VERIFIED = "V", "V — read in the source's own text"
+    SCANNED = "S", "S — read from a scanned table that adds up"
+    DERIVED = "D", "D — arithmetic on V/S figures"
+    PRESS = "P", "P — press or secondary report only"
+    UNCONFIRMED = "U", "U — only in a fact sheet, unconfirmed"
+
+
+class FundingAccountManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class FundingAccount(models.Model):
+    """A U.S. foreign-assistance appropriation account, e.g. INCLE or ESF."""
+
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    administered_by = models.CharField(max_length=200, blank=True)
+
+    objects = FundingAccountManager()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} — {self.name}"
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Source(models.Model):
+    """A document that figures are taken from."""
+
+    key = models.SlugField(max_length=100, unique=True, help_text="Stable key, e.g. gao-13-295r.")
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200)
+    published = models.CharField(
+        max_length=10,
+        validators=[validate_partial_date],
+        help_text="As precise as the source states it: YYYY, YYYY-MM or YYYY-MM-DD.",
+    )
+    url = models.URLField("URL", max_length=500, blank=True)
+    seed_reference = models.CharField(
+        max_length=200, blank=True, help_text="The fact sheet in the project's seed documents, e.g. seed 002."
+    )
+    note = models.TextField(blank=True)
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return f"{self.title} ({self.publisher}, {self.published_display})"
+
+    def natural_key(self):
+        return (self.key,)
+
+    @property
+    def published_display(self):
+        return format_partial_date(self.published)
+
+
+class AllocationQuerySet(models.QuerySet):
+    def for_listing(self):
+        """Line items with everything a table row shows, in one query."""
+        return self.select_related("donor", "account", "country", "objective", "program", "source")
+
+    def totals(self, group_by=()):
+        """Sums and counts per group, computed by one GROUP BY in the database.
+
+        Stage is always part of the grouping, whatever else is asked for: money of
+        different stages is never added together. Each row is a dict with the
+        dimensions' keys and labels (see funding.dimensions), ``amount`` and ``count``.
+        """
+        from funding.dimensions import grouped_totals
+
+        return grouped_totals(self, group_by)
+
+    def yearly_subtotals(self):
+        """Sum and count per donor, stage and fiscal year: the building blocks of reconciliation."""
+        return (
+            self.order_by()
+            .values("donor_id", "stage", "fiscal_year")
+            .annotate(amount=Sum("amount"), count=Count("id"))
+        )
+
+
+class Allocation(models.Model):
+    """A line item: one disjoint piece of money of one stage, cited from one source.
+
+    Any total is a plain sum of line items of one stage. A line item is identified by
+    where it stands in its source (source, source detail, year, stage, donor, account,
+    country, objective, program): the same cell cannot hold two amounts.
+    """
+
+    fiscal_year = models.PositiveSmallIntegerField(
+        validators=[validate_fiscal_year], help_text="U.S. fiscal year: FY N runs 1 Oct N-1 to 30 Sep N."
+    )
+    amount = models.DecimalField(**MONEY, validators=[POSITIVE_AMOUNT], help_text="U.S. dollars.")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    donor = models.ForeignKey("partners.Organization", on_delete=models.PROTECT, related_name="allocations")
+    account = models.ForeignKey(
+        FundingAccount, on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"
+    )
+    country = models.ForeignKey(
+        "partners.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocations",
+        help_text="Leave empty for regional money or money not attributed to a country.",
+    )
+    objective = models.ForeignKey(
+        "programs.Objective", on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"
+    )
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"
+    )
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        error_messages={
+            "null": "Every line item must cite a source.",
+            "blank": "Every line item must cite a source.",
+        },
+    )
+    source_detail = models.CharField(
+        max_length=200, blank=True, help_text="Where in the source: page, table, row."
+    )
+    note = models.TextField(blank=True)
+    grade = models.CharField(max_length=1, choices=Grade.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AllocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["fiscal_year", "stage", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="allocation_amount_positive",
+                violation_error_message="The amount must be greater than zero.",
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year__gte=MIN_FISCAL_YEAR, fiscal_year__lte=MAX_FISCAL_YEAR),
+                name="allocation_fiscal_year_range",
+                violation_error_message=(
+                    f"The fiscal year must be from {MIN_FISCAL_YEAR} to {MAX_FISCAL_YEAR}."
+                ),
+            ),
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="allocation_stage_valid"),
+            models.CheckConstraint(condition=Q(grade__in=["", *Grade.values]), name="allocation_grade_valid"),
+            # Nullable columns are coalesced so that two regional line items (country
+            # NULL) count as the same place; a plain unique constraint treats NULLs as
+            # distinct on both SQLite and PostgreSQL.
+            models.UniqueConstraint(
+                "source",
+                "source_detail",
+                "fiscal_year",
+                "stage",
+                "donor",
+                Coalesce("account", Value(0)),
+                Coalesce("country", Value(0)),
+                Coalesce("objective", Value(0)),
+                Coalesce("program", Value(0)),
+                name="allocation_unique_line_item",
+                violation_error_message=(
+                    "A line item with the same source, source detail, fiscal year, stage, donor, "
+                    "account, country, objective and program already exists."
+                ),
+            ),
+        ]
+        indexes = [
+            # Totals and reconciliation filter by stage and a fiscal-year range.
+            models.Index(fields=["stage", "fiscal_year"], name="allocation_stage_year"),
+        ]
+
+    def __str__(self):
+        where = self.country.name if self.country_id else "regional"
+        return f"FY{self.fiscal_year} {self.get_stage_display().lower()} {self.amount} ({where})"
+
+
+class Qualifier(models.TextChoices):
+    EXACT = "exact", "exactly"
+    APPROXIMATELY = "approximately", "approximately"
+    AT_LEAST = "at_least", "at least"
+    MORE_THAN = "more_than", "more than"
+
+
+class Scope(models.TextChoices):
+    CARSI = "carsi", "CARSI money"
+    CONTEXT = "context", "Context, not CARSI money"
+
+
+class ReportedFigureManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class ReportedFigure(models.Model):
+    """A claim a source makes about a total, to be reconciled against the line items."""
+
+    key = models.SlugField(max_length=100, unique=True)
+    label = models.CharField(max_length=300)
+    amount = models.DecimalField(**MONEY, validators=[POSITIVE_AMOUNT])
+    qualifier = models.CharField(max_length=20, choices=Qualifier.choices, default=Qualifier.EXACT)
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    donor = models.ForeignKey(
+        "partners.Organization", on_delete=models.PROTECT, related_name="reported_figures"
+    )
+    fiscal_year_min = models.PositiveSmallIntegerField(
+        "first fiscal year", null=True, blank=True, validators=[validate_fiscal_year]
+    )
+    fiscal_year_max = models.PositiveSmallIntegerField(
+        "last fiscal year", null=True, blank=True, validators=[validate_fiscal_year]
+    )
+    as_of = models.CharField(
+        max_length=10, validators=[validate_partial_date], help_text="YYYY, YYYY-MM or YYYY-MM-DD."
+    )
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="reported_figures",
+        error_messages={"null": "Every reported figure must cite a source."},
+    )
+    also_cited_in = models.ManyToManyField(
+        Source,
+        blank=True,
+        related_name="also_reported_figures",
+        help_text="Other sources stating the same figure.",
+    )
+    quote = models.TextField(blank=True, help_text="The source's own words, where we have them.")
+    scope = models.CharField(
+        max_length=10,
+        choices=Scope.choices,
+        default=Scope.CARSI,
+        help_text="Context figures are shown for comparison and never reconciled against CARSI line items.",
+    )
+    grade = models.CharField(max_length=1, choices=Grade.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    objects = ReportedFigureManager()
+
+    class Meta:
+        ordering = ["as_of", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="reported_figure_amount_positive",
+                violation_error_message="The amount must be greater than zero.",
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year_min__isnull=True)
+                | Q(fiscal_year_max__isnull=True)
+                | Q(fiscal_year_max__gte=models.F("fiscal_year_min")),
+                name="reported_figure_years_ordered",
+                violation_error_message="The last fiscal year cannot come before the first.",
+            ),
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="reported_figure_stage_valid"),
+            models.CheckConstraint(
+                condition=Q(qualifier__in=Qualifier.values), name="reported_figure_qualifier_valid"
+            ),
+            models.CheckConstraint(condition=Q(scope__in=Scope.values), name="reported_figure_scope_valid"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def natural_key(self):
+        return (self.key,)
+
+    def clean(self):
+        if (
+            self.fiscal_year_min is not None
+            and self.fiscal_year_max is not None
+            and self.fiscal_year_max < self.fiscal_year_min
+        ):
+            raise ValidationError({"fiscal_year_max": "The last fiscal year cannot come before the first."})
+
+    @property
+    def period_display(self):
+        return format_fiscal_years(self.fiscal_year_min, self.fiscal_year_max)
+
+    @property
+    def as_of_display(self):
+        return format_partial_date(self.as_of)

@@ -1,0 +1,43 @@
+"""Dates as precise as their sources: '2010', '2013-09' or '2012-03-06'.
+
+Sources often give only a year or a month; storing them as a full date would
+invent a day. ISO 8601 partial dates keep the stated precision and still sort.
+"""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+
+_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+
+
+def validate_partial_date(value: str) -> None:
+    match = _PATTERN.match(value or "")
+    if match is None:
+        raise ValidationError(
+            "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (as precise as the source); %(value)r is not one.",
+            code="partial_date",
+            params={"value": value},
+        )
+    year, month, day = (int(part) if part else None for part in match.group("year", "month", "day"))
+    try:
+        datetime.date(year, month or 1, day or 1)
+    except ValueError:
+        raise ValidationError(
+            "%(value)r is not a calendar date.", code="partial_date", params={"value": value}
+        ) from None
+
+
+def format_partial_date(value: str) -> str:
+    """'2010' → '2010'; '2013-09' → 'September 2013'; '2012-03-06' → '6 March 2012'."""
+    match = _PATTERN.match(value or "")
+    if match is None:
+        return value or ""
+    year, month, day = match.group("year", "month", "day")
+    if month is None:
+        return year
+    month_name = datetime.date(2000, int(month), 1).strftime("%B")
+    if day is None:
+        return f"{month_name} {year}"
+    return f"{int(day)} {month_name} {year}"

@@ -1,0 +1,162 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class ObjectiveManager(models.Manager):
+    def get_by_natural_key(self, number):
+        return self.get(number=number)
+
+
+class Objective(models.Model):
+    """One of the five CARSI objectives of the March 2011 fact sheet."""
+
+    number = models.PositiveSmallIntegerField(
+        unique=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        error_messages={"unique": "An objective with this number already exists."},
+    )
+    short_name = models.CharField(max_length=100, unique=True)
+    description = models.TextField()
+
+    objects = ObjectiveManager()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=5),
+                name="objective_number_1_to_5",
+                violation_error_message="CARSI has five objectives: the number must be 1 to 5.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.short_name}"
+
+    def natural_key(self):
+        return (self.number,)
+
+
+class ProgramStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+class ProgramManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Program(models.Model):
+    """A CARSI program or activity. No countries means a regional program."""
+
+    Status = ProgramStatus
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.TextField(blank=True)
+    objectives = models.ManyToManyField("programs.Objective", blank=True, related_name="programs")
+    countries = models.ManyToManyField(
+        "partners.Country",
+        blank=True,
+        related_name="programs",
+        help_text="Leave empty for a regional program.",
+    )
+    lead_organization = models.ForeignKey(
+        "partners.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_programs",
+    )
+    partners = models.ManyToManyField(
+        "partners.Organization", through="programs.ProgramPartner", blank=True, related_name="programs"
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20,
+        choices=ProgramStatus.choices,
+        default=ProgramStatus.NOT_STATED,
+        help_text="As last reported by the program's sources.",
+    )
+    sources = models.ManyToManyField("funding.Source", blank=True, related_name="programs")
+
+    objects = ProgramManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ProgramStatus.values),
+                name="program_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="program_dates_ordered",
+                violation_error_message="A program cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "A program cannot end before it starts."})
+
+
+class PartnerRole(models.TextChoices):
+    FUNDING = "funding", "Funding"
+    IMPLEMENTING = "implementing", "Implementing"
+    ACCOUNTABLE = "accountable", "Accountable"
+    EXTENDING = "extending", "Extending"
+
+
+class ProgramPartnerManager(models.Manager):
+    def get_by_natural_key(self, program_slug, organization_slug, role):
+        return self.get(program__slug=program_slug, organization__slug=organization_slug, role=role)
+
+
+class ProgramPartner(models.Model):
+    """An organization's role in a program."""
+
+    Role = PartnerRole
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="participations")
+    organization = models.ForeignKey(
+        "partners.Organization", on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(max_length=20, choices=PartnerRole.choices)
+
+    objects = ProgramPartnerManager()
+
+    class Meta:
+        ordering = ["program", "role", "organization"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "organization", "role"],
+                name="program_partner_unique_role",
+                violation_error_message="This organization already has this role in the program.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=PartnerRole.values),
+                name="program_partner_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.get_role_display()} — {self.program}"
+
+    def natural_key(self):
+        return (self.program.slug, self.organization.slug, self.role)
+
+    natural_key.dependencies = ["programs.program", "partners.organization"]
