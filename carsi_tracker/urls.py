@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from carsi_tracker.views import healthz
+
+urlpatterns = [
+    path("", include("funding.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]
