@@ -1,0 +1,16 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the seed data of fixtures/."""
+    with django_db_blocker.unblock():
+        call_command("load_seed", verbosity=0)
+
+
+@pytest.fixture
+def admin_client_logged_in(client, django_user_model):
+    user = django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-for-tests-only")
+    client.force_login(user)
+    return client

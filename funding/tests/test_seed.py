@@ -1,0 +1,141 @@
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from funding.models import Allocation, FundingAccount, ReportedFigure, Source
+from funding.seed import load_seed
+from partners.models import Country, Organization
+from programs.models import Objective, Program
+
+pytestmark = pytest.mark.django_db
+
+SEEDED_MODELS = ["partners", "programs", "funding"]
+
+
+def counts():
+    return {
+        model._meta.label: model.objects.count()
+        for app in SEEDED_MODELS
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+def test_seed_counts_match_the_reference_data():
+    assert Country.objects.count() == 14
+    assert list(Country.objects.filter(carsi_country=True).values_list("iso2", flat=True)) == [
+        "BZ",
+        "CR",
+        "SV",
+        "GT",
+        "HN",
+        "NI",
+        "PA",
+    ]
+    assert set(Country.objects.filter(sica_member=True).values_list("iso2", flat=True)) == {
+        "BZ",
+        "CR",
+        "SV",
+        "GT",
+        "HN",
+        "NI",
+        "PA",
+        "DO",
+    }
+    assert list(Objective.objects.values_list("number", "short_name")) == [
+        (1, "Safe Streets"),
+        (2, "Disrupt the Movement of Criminals and Contraband"),
+        (3, "Strong, Capable, and Accountable Governments"),
+        (4, "Effective State Presence in Communities at Risk"),
+        (5, "Enhanced Levels of Cooperation"),
+    ]
+    assert list(FundingAccount.objects.values_list("code", flat=True)) == ["ESF", "FMF", "INCLE", "NADR"]
+    assert Source.objects.count() == 11
+    assert ReportedFigure.objects.count() == 11
+    assert Program.objects.count() == 11
+    assert Allocation.objects.count() == 54
+
+
+def test_loading_the_seed_twice_changes_nothing():
+    before = counts()
+    report = load_seed()
+    assert report.added == 0
+    assert report.allocations.created == 0
+    assert report.allocations.unchanged == 54
+    assert counts() == before
+
+
+def test_loading_the_seed_keeps_an_admins_edits():
+    figure = ReportedFigure.objects.get(key="fy2012-commitment")
+    figure.label = "Edited label"
+    figure.save()
+    call_command("load_seed", verbosity=0)
+    figure.refresh_from_db()
+    assert figure.label == "Edited label"
+
+
+def test_loading_the_seed_restores_what_is_missing():
+    Allocation.objects.filter(stage="allocated").delete()
+    report = load_seed()
+    assert report.allocations.created == 3
+    assert Allocation.objects.filter(stage="allocated").count() == 3
+
+
+def test_programs_without_reported_amounts_have_no_line_items():
+    unfunded = Program.objects.filter(allocations__isnull=True)
+    assert unfunded.count() == 10
+    assert (
+        not Program.objects.exclude(slug="regional-equipment-and-training")
+        .filter(allocations__isnull=False)
+        .exists()
+    )
+
+
+def test_every_seed_object_passes_validation():
+    for app in SEEDED_MODELS:
+        for model in apps.get_app_config(app).get_models():
+            for instance in model.objects.all():
+                instance.full_clean()
+
+
+def test_every_line_item_and_reported_figure_cites_a_source_with_a_grade():
+    assert not Allocation.objects.filter(grade="").exists()
+    assert not ReportedFigure.objects.filter(grade="").exists()
+    assert set(Allocation.objects.values_list("source__key", flat=True)) == {
+        "state-spend-plan-fy2012",
+        "gao-13-295r",
+        "state-carsi-fy2010-activities",
+    }
+
+
+def test_disagreeing_fy2012_figures_are_both_kept_with_their_sources():
+    commitment = ReportedFigure.objects.get(key="fy2012-commitment")
+    assert (commitment.amount, commitment.stage, commitment.source.key) == (
+        Decimal("105000000.00"),
+        "committed",
+        "wh-fact-sheet-2012-03-06",
+    )
+    assert list(commitment.also_cited_in.values_list("key", flat=True)) == ["insight-crime-2012-03-07"]
+    spend_plan = Allocation.objects.filter(fiscal_year=2012, stage="appropriated")
+    assert set(spend_plan.values_list("source__key", flat=True)) == {"state-spend-plan-fy2012"}
+
+
+def test_organization_hierarchy():
+    inl = Organization.objects.get(slug="state-inl")
+    assert inl.acronym == "INL"
+    assert inl.parent.slug == "state-department"
+    assert Organization.objects.get(slug="jiatf-south").parent.slug == "southcom"
+    assert Organization.objects.get(slug="group-of-friends").kind == "coalition"
+
+
+def test_programs_keep_countries_objectives_and_partner_roles():
+    vetted = Program.objects.get(slug="vetted-units")
+    assert set(vetted.countries.values_list("iso2", flat=True)) == {"GT", "HN", "SV", "CR", "PA"}
+    martillo = Program.objects.get(slug="operation-martillo")
+    assert martillo.countries.count() == 0  # regional
+    assert str(martillo.start_date) == "2012-01-15"
+    assert martillo.lead_organization.slug == "jiatf-south"
+    assert ("southcom", "accountable") in martillo.participations.values_list("organization__slug", "role")
+    youth = Program.objects.get(slug="community-policing-and-youth")
+    assert list(youth.objectives.values_list("number", flat=True)) == [1, 4]
