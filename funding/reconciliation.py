@@ -110,7 +110,7 @@ def _reconcile_one(figure: ReportedFigure, donor_subtotals: list[dict]) -> Recon
     if not agrees:
         explanation += f"does not agree with {claim}."
     elif figure.qualifier in TOLERANCE:
-        explanation += f"agrees with {claim} within {TOLERANCE[figure.qualifier] * 100:g}%."
+        explanation += f"agrees with {claim} within {(TOLERANCE[figure.qualifier] * 100).normalize()}%."
     else:
         explanation += f"agrees with {claim}."
     return Reconciliation(

@@ -45,7 +45,18 @@ class ProgramStatus(models.TextChoices):
     NOT_STATED = "not_stated", "Not stated"
 
 
-class ProgramManager(models.Manager):
+class ProgramQuerySet(models.QuerySet):
+    def for_listing(self):
+        """Programs with objectives, countries, lead, partners and sources, in a fixed number of queries."""
+        return self.select_related("lead_organization").prefetch_related(
+            "objectives",
+            "countries",
+            "sources",
+            models.Prefetch("participations", queryset=ProgramPartner.objects.select_related("organization")),
+        )
+
+
+class ProgramManager(models.Manager.from_queryset(ProgramQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
