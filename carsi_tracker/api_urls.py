@@ -13,14 +13,14 @@ from partners.api import CountryViewSet, OrganizationViewSet
 from programs.api import ObjectiveViewSet, ProgramViewSet
 
 router = DefaultRouter()
-router.register("countries", CountryViewSet)
-router.register("organizations", OrganizationViewSet)
-router.register("objectives", ObjectiveViewSet)
-router.register("programs", ProgramViewSet)
-router.register("accounts", FundingAccountViewSet)
-router.register("sources", SourceViewSet)
-router.register("allocations", AllocationViewSet)
-router.register("reported-figures", ReportedFigureViewSet)
+router.register("countries", CountryViewSet, basename="api-country")
+router.register("organizations", OrganizationViewSet, basename="api-organization")
+router.register("objectives", ObjectiveViewSet, basename="api-objective")
+router.register("programs", ProgramViewSet, basename="api-program")
+router.register("accounts", FundingAccountViewSet, basename="api-account")
+router.register("sources", SourceViewSet, basename="api-source")
+router.register("allocations", AllocationViewSet, basename="api-allocation")
+router.register("reported-figures", ReportedFigureViewSet, basename="api-reported-figure")
 
 urlpatterns = [
     path("reconciliation/", ReconciliationView.as_view(), name="api-reconciliation"),

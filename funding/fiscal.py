@@ -4,6 +4,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 
+# CARSI's own years; the tracker holds others, but these are what the dashboard sums.
+CARSI_FIRST_YEAR = 2008
+CARSI_LAST_YEAR = 2012
+
 MIN_FISCAL_YEAR = 1990
 MAX_FISCAL_YEAR = 2099
 

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, format_fiscal_years, validate_fiscal_year
 from funding.partial_dates import format_partial_date, validate_partial_date
@@ -93,6 +94,9 @@ class Source(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.publisher}, {self.published_display})"
+
+    def get_absolute_url(self):
+        return reverse("source-detail", args=[self.key])
 
     def natural_key(self):
         return (self.key,)
@@ -222,6 +226,9 @@ class Allocation(models.Model):
     def __str__(self):
         where = self.country.name if self.country_id else "regional"
         return f"FY{self.fiscal_year} {self.get_stage_display().lower()} {self.amount} ({where})"
+
+    def get_absolute_url(self):
+        return reverse("allocation-detail", args=[self.pk])
 
 
 class Qualifier(models.TextChoices):

@@ -31,6 +31,13 @@ def format_exact(amount: Decimal | None) -> str:
     return f"{sign}${amount:,.2f}"
 
 
+def format_signed(amount: Decimal | None) -> str:
+    """'+$508K' or '−$328.8M': a difference, with its direction."""
+    if amount is None:
+        return ""
+    return ("+" if amount > 0 else "") + format_short(amount)
+
+
 def format_short(amount: Decimal | None) -> str:
     """'$60.0M', '$7.1M', '$468K', '$10.0B': for reading at a glance."""
     if amount is None:

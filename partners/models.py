@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 
 iso2_validator = RegexValidator(r"^[A-Z]{2}$", "Use the two capital letters of ISO 3166-1 alpha-2, e.g. GT.")
 iso3_validator = RegexValidator(
@@ -32,6 +33,9 @@ class Country(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("country-detail", args=[self.iso2])
 
     def natural_key(self):
         return (self.iso2,)

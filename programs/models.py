@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 
 
 class ObjectiveManager(models.Manager):
@@ -33,6 +34,9 @@ class Objective(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.short_name}"
+
+    def get_absolute_url(self):
+        return reverse("objective-detail", args=[self.number])
 
     def natural_key(self):
         return (self.number,)
@@ -116,6 +120,9 @@ class Program(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("program-detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)

@@ -16,6 +16,8 @@ class Command(BaseCommand):
         except SeedError as error:
             raise CommandError(str(error)) from error
         allocations = report.allocations
+        if options["verbosity"] < 1:
+            return
         self.stdout.write(
             f"Seed data: {report.added} reference objects added, {report.present} already present; "
             f"{allocations.created} line items added, {allocations.unchanged} already present."
