@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import format_html
 
 from funding import money as money_formats
+from funding.links import explorer_url, row_url
 
 register = template.Library()
 
@@ -16,14 +17,52 @@ def money_short(amount):
     return money_formats.format_short(amount)
 
 
+def _data(amount, short=money_formats.format_short):
+    return format_html(
+        '<data value="{}" title="{}">{}</data>',
+        amount,
+        money_formats.format_exact(amount),
+        short(amount),
+    )
+
+
 @register.simple_tag
 def money(amount):
     """A short amount for reading, with the exact figure on hover."""
     if amount is None:
         return ""
-    return format_html(
-        '<data value="{}" title="{}">{}</data>',
-        amount,
-        money_formats.format_exact(amount),
-        money_formats.format_short(amount),
-    )
+    return _data(amount)
+
+
+@register.simple_tag
+def money_difference(amount):
+    """A difference with its sign, exact on hover."""
+    if amount is None:
+        return ""
+    return _data(amount, money_formats.format_signed)
+
+
+@register.simple_tag
+def money_link(amount, row=None, **filters):
+    """An amount that links to the explorer showing the line items behind it.
+
+    ``row`` is a totals row (its dimensions become filters); keyword arguments add
+    or override filters.
+    """
+    if amount is None:
+        return ""
+    url = row_url(row, **filters) if row is not None else explorer_url(**filters)
+    return format_html('<a class="money" href="{}">{}</a>', url, _data(amount))
+
+
+@register.inclusion_tag("includes/stage_sums.html")
+def stage_sums(rows, empty="Amount not reported", base=None, **filters):
+    """Sums per stage, each linking to its line items; never a $0 for what was not reported.
+
+    ``base`` (a dict) and keyword arguments are the filters the sums were taken under.
+    """
+    filters = (base or {}) | filters
+    return {
+        "items": [(row, row_url(row, **filters)) for row in rows],
+        "empty": empty,
+    }

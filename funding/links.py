@@ -1,0 +1,44 @@
+"""Links from any amount to the line items that make it up, in the explorer's own parameters."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+# A totals row's dimension → the explorer parameter, and what selects "none" for it.
+_NONE_VALUE = {"country": "regional", "account": "none", "objective": "none", "program": "none"}
+_DIMENSIONS = ["fiscal_year", "stage", "country", "donor", "account", "objective", "program", "source"]
+
+# Parameters that shape a page but not the set of line items.
+PAGE_ONLY_PARAMETERS = {"page", "page_size", "pivot", "format"}
+
+
+def explorer_url(**filters) -> str:
+    """/allocations/?stage=…&country=… for the given filters; None values are left out."""
+    query = {name: value for name, value in filters.items() if value is not None and value != ""}
+    return reverse("allocation-list") + ("?" + urlencode(query, doseq=True) if query else "")
+
+
+def row_filters(row: dict) -> dict:
+    """The explorer filters that select exactly the line items of one totals row."""
+    filters = {}
+    for dimension in _DIMENSIONS:
+        if dimension in row:
+            value = row[dimension]
+            filters[dimension] = _NONE_VALUE.get(dimension) if value is None else value
+    return filters
+
+
+def row_url(row: dict, **base) -> str:
+    return explorer_url(**(base | row_filters(row)))
+
+
+def filter_query(querydict) -> str:
+    """The line-item filters of a request's query string, without page-only parameters."""
+    pairs = [
+        (name, value)
+        for name, values in querydict.lists()
+        if name not in PAGE_ONLY_PARAMETERS
+        for value in values
+        if value != ""
+    ]
+    return urlencode(pairs)
