@@ -1,19 +1,323 @@
+"""Every analyst page: exact seed figures, links down to line items, and fixed query counts."""
+
+import re
+from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.db import DatabaseError, connection
+
+from funding.models import Allocation, Source
+from partners.models import Organization
+from programs.models import Program
 
 pytestmark = pytest.mark.django_db
 
 
-def test_home_shows_totals_per_fiscal_year_and_stage(client, django_assert_num_queries):
-    # 1: totals per fiscal year and stage; 2: totals per stage.
-    with django_assert_num_queries(2):
-        response = client.get("/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert '<data value="60000000.00" title="$60,000,000">$60.0M</data>' in html
-    assert '<data value="135000000.00" title="$135,000,000">$135.0M</data>' in html
-    assert '<data value="496508000.00" title="$496,508,000">$496.5M</data>' in html
-    assert '<data value="12075000.00" title="$12,075,000">$12.1M</data>' in html
+def html_of(client, url, expected_status=200, **params):
+    response = client.get(url, params)
+    assert response.status_code == expected_status, response.content[:500]
+    return response.content.decode()
+
+
+def money(amount, short):
+    exact = f"${Decimal(amount):,.0f}"
+    return f'<data value="{Decimal(amount):.2f}" title="{exact}">{short}</data>'
+
+
+def links_to(html, short):
+    """The explorer links wrapped around an amount shown as `short`."""
+    return [
+        parse_qs(urlsplit(href.replace("&amp;", "&")).query)
+        for href in re.findall(
+            r'<a class="money" href="([^"]+)"><data [^>]*>' + re.escape(short) + "</data>", html
+        )
+    ]
+
+
+def add_line_items(count):
+    donor = Organization.objects.get(slug="usaid")
+    source = Source.objects.get(key="gao-13-771")
+    Allocation.objects.bulk_create(
+        Allocation(
+            fiscal_year=2012,
+            amount=Decimal("10.00"),
+            stage="obligated",
+            donor=donor,
+            source=source,
+            country_id=index % 7 + 1,
+            source_detail=f"r{index}",
+        )
+        for index in range(count)
+    )
+
+
+# Dashboard
+
+
+def test_dashboard_headline_totals_per_stage(client):
+    html = html_of(client, "/")
+    assert money("496508000", "$496.5M") in html
+    assert money("21183319", "$21.2M") in html
+    assert money("12075000", "$12.1M") in html
+    assert html.count("Not in line items") == 3  # requested, committed, obligated
+
+
+def test_dashboard_amounts_link_to_their_line_items(client):
+    html = html_of(client, "/")
+    assert {"stage": ["appropriated"], "fiscal_year_min": ["2008"], "fiscal_year_max": ["2012"]} in links_to(
+        html, "$496.5M"
+    )
+    # A chart segment: FY2012 INCLE appropriations.
+    assert {"fiscal_year": ["2012"], "stage": ["appropriated"], "account": ["INCLE"]} in [
+        parse_qs(urlsplit(href.replace("&amp;", "&")).query)
+        for href in re.findall(r"<a href=\"(/allocations/[^\"]+)\"><rect", html)
+    ]
+    # Regional disbursements link to the regional line items, not to a country.
+    regional = links_to(html, "$4.2M")
+    assert regional == [
+        {
+            "country": ["regional"],
+            "stage": ["disbursed"],
+            "fiscal_year_min": ["2008"],
+            "fiscal_year_max": ["2012"],
+        }
+    ]
+
+
+def test_dashboard_chart_has_a_text_alternative(client):
+    html = html_of(client, "/")
+    assert '<svg class="chart"' in html
+    assert 'role="img"' in html
+    assert '<title id="appropriations-chart-title">' in html
+    assert "<caption>Appropriated per fiscal year and account</caption>" in html
+    assert "<caption>Disbursed per country</caption>" in html
+
+
+def test_dashboard_shows_the_fy2012_disagreement(client):
+    html = html_of(client, "/")
+    row = html[html.index("FY2012 commitment to CARSI") :]
+    row = row[: row.index("</tr>")]
+    assert money("105000000", "$105.0M") in row
+    assert "appropriated: " in row and "$135.0M" in row
+    assert "No line items" in row
+
+
+def test_dashboard_queries_do_not_grow_with_line_items(client, django_assert_num_queries):
+    # 1 totals per stage; 2 appropriations per year and account; 3 account codes;
+    # 4 appropriations per year; 5 disbursements per country; 6-7 reconciliation.
+    with django_assert_num_queries(7):
+        client.get("/")
+    add_line_items(500)
+    with django_assert_num_queries(7):
+        client.get("/")
+
+
+# Explorer
+
+
+def test_explorer_lists_filters_and_totals_the_whole_set(client):
+    html = html_of(client, "/allocations/", stage="disbursed", country="GT")
+    assert "<strong>5</strong> line items match." in html
+    assert money("1675000", "$1.7M") in html
+    assert 'href="/api/v1/allocations/?stage=disbursed&amp;country=GT&amp;format=csv"' in html
+
+
+def test_explorer_totals_row_covers_every_page(client):
+    html = html_of(client, "/allocations/", page_size=10)
+    assert "page 1 of 6" in html
+    # Per-stage totals are for all 54 line items, not the 10 on the page.
+    assert money("496508000", "$496.5M") in html
+    assert money("12075000", "$12.1M") in html
+    assert 'rel="next" href="?page_size=10&amp;page=2"' in html
+
+
+def test_explorer_form_keeps_its_state_from_the_url(client):
+    html = html_of(client, "/allocations/", stage="allocated,disbursed", account="NADR", search="OAS")
+    assert '<input type="checkbox" name="stage" value="allocated" checked>' in html
+    assert '<input type="checkbox" name="stage" value="disbursed" checked>' in html
+    assert '<option value="NADR" selected>' in html
+    assert 'value="OAS"' in html
+    assert "<strong>3</strong> line items match." in html
+
+
+def test_explorer_sorts_by_column(client):
+    html = html_of(client, "/allocations/", ordering="-amount", page_size=1)
+    assert money("85000000", "$85.0M") in html
+    assert 'aria-sort="descending"' in html
+
+
+def test_explorer_pivot_of_country_by_year(client):
+    html = html_of(client, "/allocations/", pivot="country", stage="disbursed")
+    assert "<caption>Disbursed by country and fiscal year</caption>" in html
+    # Costa Rica FY2011: 1,304,000 ESF + 35,000 NADR.
+    assert {"country": ["CR"], "fiscal_year": ["2011"], "stage": ["disbursed"]} in links_to(html, "$1.3M")
+    # The regional row keeps regional money apart.
+    assert "Regional / no country" in html
+    assert money("4169000", "$4.2M") in html
+
+
+def test_explorer_pivot_splits_stages_into_separate_tables(client):
+    html = html_of(client, "/allocations/", pivot="account")
+    assert "<caption>Appropriated by account and fiscal year</caption>" in html
+    assert "<caption>Allocated by account and fiscal year</caption>" in html
+    assert "<caption>Disbursed by account and fiscal year</caption>" in html
+
+
+def test_explorer_bad_filter_is_a_400_naming_the_parameter(client):
+    html = html_of(client, "/allocations/", expected_status=400, country="XX", fiscal_year_min="abc")
+    assert "<code>country</code>: Unknown country: XX" in html
+    assert "<code>fiscal_year_min</code>: Enter a whole number." in html
+
+
+def test_explorer_queries_do_not_grow_with_page_size(client, django_assert_num_queries):
+    add_line_items(300)
+    # 1-6 filter choices (countries, donors, accounts, objectives, programs, sources);
+    # 7 count; 8 totals per stage; 9 the page with its related rows.
+    with django_assert_num_queries(9):
+        client.get("/allocations/", {"page_size": 10})
+    with django_assert_num_queries(9):
+        client.get("/allocations/", {"page_size": 354})
+
+
+def test_explorer_pivot_queries_are_fixed(client, django_assert_num_queries):
+    add_line_items(300)
+    # 9 as above, plus 4 grouped sums: cells, row totals, column totals, stage totals.
+    with django_assert_num_queries(13):
+        client.get("/allocations/", {"pivot": "program"})
+
+
+# Line item
+
+
+def test_line_item_page_leads_to_its_source(client):
+    allocation = Allocation.objects.get(stage="allocated", fiscal_year=2010)
+    html = html_of(client, f"/allocations/{allocation.pk}/")
+    assert "$2,550,319 allocated, FY2010" in html
+    assert 'href="/sources/state-carsi-fy2010-activities/"' in html
+    assert "Regional Equipment and Training for Law Enforcement, FY2010 omnibus" in html
+    assert client.get("/allocations/999999/").status_code == 404
+
+
+# Reconciliation
+
+
+def test_reconciliation_page_marks_every_verdict(client, django_assert_num_queries):
+    # 1 figures; 2 their other sources; 3 line-item subtotals.
+    with django_assert_num_queries(3):
+        html = html_of(client, "/reconciliation/")
+    assert html.count('class="verdict-row-disagrees"') == 3
+    assert html.count('id="') >= 11
+    row = html[html.index('id="fy2012-commitment"') :]
+    row = row[: row.index('class="explanation')]
+    assert money("105000000", "$105.0M") in row
+    assert "$135.0M" in row
+    assert "insight-crime-2012-03-07" in row
+    agrees = html[html.index('id="fy2008-2011-total"') :]
+    assert '<data value="508000.00" title="$508,000">+$508K</data>' in agrees[: agrees.index("</tr>")]
+
+
+# Programs, objectives
+
+
+def test_program_list_says_not_reported_never_zero(client, django_assert_num_queries):
+    # 1 programs; 2-5 objectives, countries, sources, partners; 6 funding; 7-8 form choices.
+    with django_assert_num_queries(8):
+        html = html_of(client, "/programs/")
+    assert html.count("Amount not reported") == 10
+    assert 'value="0.00"' not in html and ">$0<" not in html
+    assert money("21183319", "$21.2M") in html
+
+
+@pytest.mark.parametrize(
+    ("params", "count"),
+    [
+        ({"objective": "2"}, 6),
+        ({"country": "GT"}, 3),
+        ({"country": "regional"}, 4),
+        ({"status": "active"}, 11),
+    ],
+)
+def test_program_list_filters(client, params, count):
+    assert f"{count} program{'s' if count != 1 else ''}</caption>" in html_of(client, "/programs/", **params)
+
+
+def test_program_list_refuses_unknown_filters(client):
+    html = html_of(client, "/programs/", expected_status=400, country="XX")
+    assert "<code>country</code>" in html
+
+
+def test_program_detail(client):
+    html = html_of(client, "/programs/operation-martillo/")
+    assert "U.S. Southern Command" in html
+    assert "Accountable" in html
+    assert "Amount not reported" in html
+    html = html_of(client, "/programs/regional-equipment-and-training/")
+    assert money("21183319", "$21.2M") in html
+    assert "3 line items" in html
+    assert client.get("/programs/no-such-program/").status_code == 404
+
+
+def test_program_queries_do_not_grow_with_programs(client, django_assert_num_queries):
+    for index in range(15):
+        program = Program.objects.create(name=f"Program {index}", slug=f"program-{index}")
+        program.countries.set([1, 2, 3])
+    with django_assert_num_queries(8):
+        client.get("/programs/")
+
+
+def test_objectives(client):
+    html = html_of(client, "/objectives/")
+    assert "Safe Streets" in html and "Enhanced Levels of Cooperation" in html
+    html = html_of(client, "/objectives/2/")
+    assert "Operation Martillo" in html
+    assert "No line items are attributed to this objective in the sources." in html
+    assert client.get("/objectives/9/").status_code == 404
+
+
+# Countries
+
+
+def test_country_list_keeps_regional_money_apart(client, django_assert_num_queries):
+    # 1 CARSI countries with program counts; 2 totals per country; 3 other countries with line items.
+    with django_assert_num_queries(3):
+        html = html_of(client, "/countries/")
+    assert money("1675000", "$1.7M") in html  # Guatemala
+    assert money("4169000", "$4.2M") in html  # regional disbursements
+    assert money("496508000", "$496.5M") in html  # appropriations are all regional
+
+
+def test_country_detail(client, django_assert_num_queries):
+    # 1 country; 2 per year and stage; 3 per stage; 4 regional per stage; 5-6 programs; 7 line items.
+    with django_assert_num_queries(7):
+        html = html_of(client, "/countries/GT/")
+    assert money("1499000", "$1.5M") not in html  # only cells and the total appear
+    assert money("1675000", "$1.7M") in html
+    assert {"fiscal_year": ["2009"], "stage": ["disbursed"], "country": ["GT"]} in links_to(html, "$1.2M")
+    assert "Police force improvement (Guatemala)" in html
+    assert "Regional money" in html
+    assert html_of(client, "/countries/gt/") == html
+    assert client.get("/countries/XX/").status_code == 404
+
+
+# Sources
+
+
+def test_sources(client, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        html = html_of(client, "/sources/")
+    assert "11 sources" in html
+    html = html_of(client, "/sources/gao-13-295r/")
+    assert money("12075000", "$12.1M") in html
+    assert "Allocated to CARSI, FY2008–2011" in html
+    html = html_of(client, "/sources/wh-fact-sheet-2012-03-06/")
+    assert "This source gives no line items." in html
+    assert "Operation Martillo" in html
+    assert "FY2012 commitment to CARSI" in html
+    assert client.get("/sources/nope/").status_code == 404
+
+
+# Health
 
 
 def test_healthz_says_the_database_answers(client):

@@ -1,0 +1,193 @@
+"""The pages in a real headless Chromium, as an analyst uses them.
+
+Needs Debian's chromium (or CARSI_CHROMIUM pointing at one). Without it these tests
+skip with a message, unless CARSI_BROWSER_TESTS=required (as in CI), when they fail.
+"""
+
+import csv
+import os
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+CHROMIUM = os.environ.get("CARSI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+REQUIRED = os.environ.get("CARSI_BROWSER_TESTS") == "required"
+SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# Chromium, as root in a container, needs --no-sandbox; the rest keep it off the network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        message = f"No Chromium at {CHROMIUM}: install Debian's chromium package to run the browser tests."
+        if REQUIRED:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread; the test's own
+    # database calls (seeding) are still synchronous, which this tells Django.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server):
+    # Transactional tests start from an empty database: seed it for the server.
+    call_command("load_seed", verbosity=0)
+    return live_server.url.replace("localhost", "127.0.0.1")
+
+
+@pytest.fixture
+def page(browser, site):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems = []
+    page.on(
+        "console", lambda message: message.type == "error" and problems.append(f"console: {message.text}")
+    )
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on(
+        "request",
+        lambda request: (
+            urlsplit(request.url).hostname not in LOCAL_HOSTS
+            and not request.url.startswith("data:")
+            and problems.append(f"left 127.0.0.1: {request.url}")
+        ),
+    )
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and problems.append(f"{response.status}: {response.url}"),
+    )
+    page.site = site
+    yield page
+    context.close()
+    assert problems == []
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def query_of(url):
+    return parse_qs(urlsplit(url).query)
+
+
+def test_dashboard_loads_with_charts_and_figures(page):
+    page.goto(page.site + "/")
+    assert page.locator("h1").inner_text() == "Where CARSI's money went, FY2008–FY2012"
+    assert page.locator("svg.chart").count() == 2
+    assert page.locator("svg.chart rect").count() == 14 + 8  # 14 account segments, 8 country bars
+    card = page.locator(".stage-card", has_text="Appropriated")
+    assert card.locator("data").get_attribute("title") == "$496,508,000"
+    row = page.locator("tr", has_text="FY2012 commitment to CARSI")
+    assert "$135.0M" in row.inner_text()
+    screenshot(page, "dashboard")
+
+
+def test_dashboard_fits_a_phone_screen(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site + "/")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    screenshot(page, "dashboard-phone")
+    context.close()
+    assert overflow <= 0
+
+
+def test_explorer_filters_by_form_and_keeps_state_in_the_url(page):
+    page.goto(page.site + "/allocations/")
+    assert "54 line items match." in page.locator(".result-summary").inner_text()
+    page.get_by_label("Disbursed").check()
+    page.get_by_label("Guatemala").check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/allocations/?*")
+    assert query_of(page.url)["stage"] == ["disbursed"]
+    assert query_of(page.url)["country"] == ["GT"]
+    assert "5 line items match." in page.locator(".result-summary").inner_text()
+    assert page.locator("table.line-items tbody tr").count() == 5
+    screenshot(page, "explorer")
+    # The URL alone brings the same view back.
+    page.goto(page.url)
+    assert page.get_by_label("Guatemala").is_checked()
+
+
+def test_explorer_sorts_and_pivots(page):
+    page.goto(page.site + "/allocations/?stage=appropriated")
+    page.get_by_role("link", name="Amount").click()
+    first = page.locator("table.line-items tbody tr").first
+    assert first.locator("data").get_attribute("title") == "$85,000,000"
+    page.select_option("select[name=pivot]", "account")
+    page.get_by_role("button", name="Apply filters").click()
+    pivot = page.locator("table.pivot")
+    assert pivot.locator("caption").inner_text() == "Appropriated by account and fiscal year"
+    assert pivot.locator("tfoot data").last.get_attribute("title") == "$496,508,000"
+
+
+def test_an_amount_leads_to_its_line_items_and_source(page):
+    page.goto(page.site + "/")
+    page.locator("#countries-heading ~ figure svg a", has_text="Regional / no country").click()
+    page.wait_for_url("**/allocations/?*")
+    assert query_of(page.url)["country"] == ["regional"]
+    assert "6 line items match." in page.locator(".result-summary").inner_text()
+    page.locator("table.line-items tbody tr").first.locator("a.money").click()
+    assert "Regional" in page.locator("dl.facts").inner_text()
+    page.locator("dl.facts a", has_text="Status of Funding").click()
+    assert page.locator("h1").inner_text().startswith("Status of Funding for the Central America")
+    assert "$12,075,000" in page.locator("ul.stage-sums data").first.get_attribute("title")
+
+
+def test_csv_download_is_exactly_the_filtered_set(page, tmp_path):
+    page.goto(page.site + "/allocations/?stage=disbursed&country=GT,HN")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download CSV").click()
+    path = tmp_path / "download.csv"
+    download_info.value.save_as(path)
+    with open(path, newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert len(rows) == 8
+    assert sum(Decimal(row["amount"]) for row in rows) == Decimal("2234000.00")
+    shown = page.locator(".result-summary data").first.get_attribute("title")
+    assert shown == "$2,234,000"
+
+
+def test_reconciliation_page_marks_disagreements(page):
+    page.goto(page.site + "/reconciliation/")
+    assert page.locator("tr.verdict-row-disagrees:not(.explanation)").count() == 3
+    commitment = page.locator("#fy2012-commitment")
+    assert "No line items" in commitment.inner_text()
+    assert "$135.0M" in commitment.inner_text()
+    screenshot(page, "reconciliation")
+
+
+def test_program_and_country_pages(page):
+    page.goto(page.site + "/programs/")
+    page.select_option("select[name=country]", "GT")
+    page.get_by_role("button", name="Filter").click()
+    assert page.locator("table.figures caption").inner_text() == "3 programs"
+    page.get_by_role("link", name="Vetted units").click()
+    assert "Amount not reported" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Costa Rica").first.click()
+    assert page.locator("h1").inner_text() == "Costa Rica"
+    assert "Regional money" in page.locator("main").inner_text()
