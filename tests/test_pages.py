@@ -334,3 +334,10 @@ def test_healthz_says_when_the_database_does_not_answer(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "unavailable"}
+
+
+def test_a_missing_page_is_the_site_own_404(client):
+    html = html_of(client, "/countries/XX/", expected_status=404)
+    assert "<h1>Not found</h1>" in html
+    assert "/countries/XX/" in html
+    assert 'href="/countries/GT/"' in html
