@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from carsi_tracker.api_editing import HistoryMixin, VersionedEditMixin
 from carsi_tracker.rest import stream_csv, wants_csv
 from funding.dimensions import DIMENSIONS, parse_group_by
 from funding.exports import ALLOCATION_COLUMNS, allocation_rows, reconciliation_table, totals_table
@@ -41,13 +42,13 @@ class FundingAccountViewSet(viewsets.ModelViewSet):
     lookup_field = "code"
 
 
-class SourceViewSet(viewsets.ModelViewSet):
+class SourceViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet):
     queryset = Source.objects.all()
     serializer_class = SourceSerializer
     lookup_field = "key"
 
 
-class ReportedFigureViewSet(viewsets.ModelViewSet):
+class ReportedFigureViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet):
     queryset = ReportedFigure.objects.select_related("donor", "source").prefetch_related("also_cited_in")
     serializer_class = ReportedFigureSerializer
     filterset_class = ReportedFigureFilter
@@ -57,7 +58,7 @@ class ReportedFigureViewSet(viewsets.ModelViewSet):
 @extend_schema_view(
     list=extend_schema(parameters=[FORMAT_PARAMETER], responses={200: AllocationSerializer(many=True)}),
 )
-class AllocationViewSet(viewsets.ModelViewSet):
+class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet):
     """Line items: one piece of money of one stage, each citing its source."""
 
     queryset = Allocation.objects.for_listing()

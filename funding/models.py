@@ -6,7 +6,9 @@ from django.db import models
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
+from carsi_tracker.editing import Versioned
 from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, format_fiscal_years, validate_fiscal_year
 from funding.partial_dates import format_partial_date, validate_partial_date
 
@@ -70,7 +72,7 @@ class SourceManager(models.Manager):
         return self.get(key=key)
 
 
-class Source(models.Model):
+class Source(Versioned):
     """A document that figures are taken from."""
 
     key = models.SlugField(max_length=100, unique=True, help_text="Stable key, e.g. gao-13-295r.")
@@ -88,6 +90,7 @@ class Source(models.Model):
     note = models.TextField(blank=True)
 
     objects = SourceManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["key"]
@@ -131,7 +134,7 @@ class AllocationQuerySet(models.QuerySet):
         )
 
 
-class Allocation(models.Model):
+class Allocation(Versioned):
     """A line item: one disjoint piece of money of one stage, cited from one source.
 
     Any total is a plain sum of line items of one stage. A line item is identified by
@@ -180,6 +183,7 @@ class Allocation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AllocationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["fiscal_year", "stage", "id"]
@@ -248,7 +252,7 @@ class ReportedFigureManager(models.Manager):
         return self.get(key=key)
 
 
-class ReportedFigure(models.Model):
+class ReportedFigure(Versioned):
     """A claim a source makes about a total, to be reconciled against the line items."""
 
     key = models.SlugField(max_length=100, unique=True)
@@ -291,6 +295,7 @@ class ReportedFigure(models.Model):
     note = models.TextField(blank=True)
 
     objects = ReportedFigureManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["as_of", "key"]

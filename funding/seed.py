@@ -1,5 +1,6 @@
 """Loading the seed data in fixtures/: adds what is missing, never overwrites."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ REFERENCE_FIXTURES = [
     "04_reported_figures.json",
 ]
 ALLOCATIONS_FILE = "allocations.csv"
+SEED_REASON = "Seed data (fixtures/)"
 
 
 class SeedError(Exception):
@@ -38,6 +40,7 @@ def load_seed(fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
     an admin's edits to seed figures survive it.
     """
     added = present = 0
+    new_with_history = defaultdict(list)
     for name in REFERENCE_FIXTURES:
         with open(fixtures_dir / name, encoding="utf-8") as stream:
             for deserialized in serializers.deserialize("json", stream):
@@ -48,8 +51,14 @@ def load_seed(fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
                     continue
                 deserialized.save()
                 added += 1
+                if hasattr(type(deserialized.object), "history"):
+                    new_with_history[type(deserialized.object)].append(deserialized.object)
+    # Fixtures save "raw", which writes no history: start each new object's history here,
+    # so that its first edit shows what it was before.
+    for model, objects in new_with_history.items():
+        model.history.bulk_history_create(objects, default_change_reason=SEED_REASON)
     with open(fixtures_dir / ALLOCATIONS_FILE, encoding="utf-8", newline="") as stream:
-        allocations = import_allocations(read_allocation_csv(stream))
+        allocations = import_allocations(read_allocation_csv(stream), reason=SEED_REASON)
     if not allocations.ok:
         raise SeedError("The seed line items do not load:\n" + "\n".join(map(str, allocations.errors)))
     return SeedReport(added=added, present=present, allocations=allocations)

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from carsi_tracker.api_editing import VersionedSerializerMixin
 from carsi_tracker.rest import ModelValidationMixin, NaturalKeyRelatedField
 from funding.models import POSITIVE_AMOUNT, Allocation, FundingAccount, ReportedFigure, Source, Stage
 from funding.reconciliation import Verdict
@@ -15,17 +16,27 @@ class FundingAccountSerializer(ModelValidationMixin, serializers.ModelSerializer
         fields = ["code", "name", "administered_by"]
 
 
-class SourceSerializer(ModelValidationMixin, serializers.ModelSerializer):
+class SourceSerializer(VersionedSerializerMixin, ModelValidationMixin, serializers.ModelSerializer):
     class Meta:
         model = Source
-        fields = ["key", "title", "publisher", "published", "url", "seed_reference", "note"]
+        fields = [
+            "key",
+            "title",
+            "publisher",
+            "published",
+            "url",
+            "seed_reference",
+            "note",
+            "version",
+            "change_reason",
+        ]
 
 
 def _label(source, **kwargs):
     return serializers.CharField(source=source, read_only=True, default=None, **kwargs)
 
 
-class AllocationSerializer(ModelValidationMixin, serializers.ModelSerializer):
+class AllocationSerializer(VersionedSerializerMixin, ModelValidationMixin, serializers.ModelSerializer):
     donor = NaturalKeyRelatedField(slug_field="slug", queryset=Organization.objects.all())
     donor_name = _label("donor.name")
     account = NaturalKeyRelatedField(
@@ -82,12 +93,14 @@ class AllocationSerializer(ModelValidationMixin, serializers.ModelSerializer):
             "note",
             "created_at",
             "updated_at",
+            "version",
+            "change_reason",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = {"amount": {"error_messages": {"min_value": POSITIVE_AMOUNT.message}}}
 
 
-class ReportedFigureSerializer(ModelValidationMixin, serializers.ModelSerializer):
+class ReportedFigureSerializer(VersionedSerializerMixin, ModelValidationMixin, serializers.ModelSerializer):
     donor = NaturalKeyRelatedField(slug_field="slug", queryset=Organization.objects.all())
     donor_name = _label("donor.name")
     source = NaturalKeyRelatedField(slug_field="key", queryset=Source.objects.all())
@@ -116,6 +129,8 @@ class ReportedFigureSerializer(ModelValidationMixin, serializers.ModelSerializer
             "scope",
             "grade",
             "note",
+            "version",
+            "change_reason",
         ]
         extra_kwargs = {"amount": {"error_messages": {"min_value": POSITIVE_AMOUNT.message}}}
 

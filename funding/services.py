@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from funding.models import Allocation, FundingAccount, Source
 from partners.models import Country, Organization
@@ -110,12 +111,15 @@ def import_allocations(
     *,
     dry_run: bool = False,
     on_progress: Callable[[int], None] | None = None,
+    reason: str = "Imported from a file",
+    user=None,
 ) -> ImportReport:
     """Validate every (line, row) pair and, if none is bad and this is no dry run, create the new line items.
 
     A row identical to a line item already stored (same place in the same source, same
     amount) is counted as unchanged, so importing a file twice creates nothing the
     second time. A row that would give an existing line item another amount is an error.
+    Each new line item starts its change history with `reason` and `user`.
     """
     report = ImportReport(dry_run=dry_run)
     lookups = _Lookups.load()
@@ -157,7 +161,9 @@ def import_allocations(
     if report.errors or dry_run:
         return report
     with transaction.atomic():
-        Allocation.objects.bulk_create(new, batch_size=_BATCH_SIZE)
+        bulk_create_with_history(
+            new, Allocation, batch_size=_BATCH_SIZE, default_user=user, default_change_reason=reason
+        )
     report.created = len(new)
     return report
 

@@ -1,5 +1,6 @@
 from rest_framework import viewsets
 
+from carsi_tracker.api_editing import HistoryMixin, VersionedEditMixin
 from programs.filters import ProgramFilter
 from programs.models import Objective, Program
 from programs.serializers import ObjectiveSerializer, ProgramSerializer
@@ -12,7 +13,7 @@ class ObjectiveViewSet(viewsets.ModelViewSet):
     lookup_value_regex = "[0-9]+"
 
 
-class ProgramViewSet(viewsets.ModelViewSet):
+class ProgramViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet):
     queryset = Program.objects.for_listing()
     serializer_class = ProgramSerializer
     filterset_class = ProgramFilter

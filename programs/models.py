@@ -2,6 +2,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from carsi_tracker.editing import Versioned
 
 
 class ObjectiveManager(models.Manager):
@@ -65,7 +68,7 @@ class ProgramManager(models.Manager.from_queryset(ProgramQuerySet)):
         return self.get(slug=slug)
 
 
-class Program(models.Model):
+class Program(Versioned):
     """A CARSI program or activity. No countries means a regional program."""
 
     Status = ProgramStatus
@@ -101,6 +104,7 @@ class Program(models.Model):
     sources = models.ManyToManyField("funding.Source", blank=True, related_name="programs")
 
     objects = ProgramManager()
+    history = HistoricalRecords(m2m_fields=["objectives", "countries", "sources"])
 
     class Meta:
         ordering = ["name"]

@@ -1,6 +1,7 @@
 from django.db import transaction
 from rest_framework import serializers
 
+from carsi_tracker.api_editing import VersionedSerializerMixin
 from carsi_tracker.rest import ModelValidationMixin, NaturalKeyRelatedField
 from funding.models import Source
 from partners.models import Country, Organization
@@ -23,7 +24,7 @@ class ProgramPartnerSerializer(serializers.ModelSerializer):
         fields = ["organization", "organization_name", "role"]
 
 
-class ProgramSerializer(ModelValidationMixin, serializers.ModelSerializer):
+class ProgramSerializer(VersionedSerializerMixin, ModelValidationMixin, serializers.ModelSerializer):
     objectives = NaturalKeyRelatedField(
         slug_field="number", queryset=Objective.objects.all(), many=True, required=False
     )
@@ -60,6 +61,8 @@ class ProgramSerializer(ModelValidationMixin, serializers.ModelSerializer):
             "lead_organization_name",
             "partners",
             "sources",
+            "version",
+            "change_reason",
         ]
 
     def validate_partners(self, partners):

@@ -176,7 +176,7 @@ def test_program_write_with_natural_keys_and_partner_roles(program_editor):
     }
     response = program_editor.patch(
         "/api/v1/programs/border-crossing-training/",
-        {"partners": [{"organization": "ice", "role": "implementing"}]},
+        {"partners": [{"organization": "ice", "role": "implementing"}], "version": 1},
         format="json",
     )
     assert response.status_code == 200, response.json()

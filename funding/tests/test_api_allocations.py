@@ -394,10 +394,14 @@ def test_editor_creates_updates_and_deletes_with_natural_keys(editor):
     allocation = Allocation.objects.get(pk=created["id"])
     assert allocation.amount == Decimal("1000.50")
 
-    response = client.patch(f"{URL}{allocation.pk}/", {"amount": "2000", "country": None}, format="json")
+    assert created["version"] == 1
+    response = client.patch(
+        f"{URL}{allocation.pk}/", {"amount": "2000", "country": None, "version": 1}, format="json"
+    )
     assert response.status_code == 200, response.json()
+    assert response.json()["version"] == 2
     allocation.refresh_from_db()
-    assert (allocation.amount, allocation.country) == (Decimal("2000.00"), None)
+    assert (allocation.amount, allocation.country, allocation.version) == (Decimal("2000.00"), None, 2)
 
     assert client.delete(f"{URL}{allocation.pk}/").status_code == 204
     assert not Allocation.objects.filter(pk=allocation.pk).exists()
