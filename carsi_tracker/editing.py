@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import DeletedObject
 
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
@@ -122,7 +123,7 @@ def history_entries(instance) -> list[HistoryEntry]:
 
 def _readable(value) -> str:
     """A history value as a reader would name it: natural keys for related rows, plain numbers."""
-    if value is None:
+    if value is None or (isinstance(value, DeletedObject) and value.pk is None):
         return ""
     if isinstance(value, Decimal):
         return f"{value:.2f}"

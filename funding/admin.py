@@ -1,7 +1,18 @@
 from django.contrib import admin
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
+from import_export import fields, resources
+from import_export.admin import ExportActionMixin
+from import_export.formats.base_formats import CSV, XLSX
 
+from carsi_tracker.admin_editing import VersionCheckForm, VersionedAdmin
+from funding.admin_import import import_urls
 from funding.models import Allocation, FundingAccount, ReportedFigure, Source
+from funding.money import format_exact
+from funding.reconciliation import reconcile
+
+EXPORT_FORMATS = [CSV, XLSX]
 
 
 @admin.register(FundingAccount)
@@ -11,21 +22,68 @@ class FundingAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    list_display = ["key", "title", "publisher", "published"]
+class SourceAdmin(VersionedAdmin):
+    list_display = ["key", "title", "publisher", "published", "line_items"]
     list_filter = ["publisher"]
     search_fields = ["key", "title", "publisher", "note"]
     # A URL typed without a scheme is taken as https (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(line_item_count=models.Count("allocations"))
+
+    @admin.display(description="Line items", ordering="line_item_count")
+    def line_items(self, source):
+        url = reverse("admin:funding_allocation_changelist") + f"?source__id__exact={source.pk}"
+        return format_html('<a href="{}">{}</a>', url, source.line_item_count)
+
+
+class AllocationResource(resources.ModelResource):
+    """The export columns: the import format's natural keys, with readable names beside them."""
+
+    donor = fields.Field(attribute="donor__slug", column_name="donor")
+    account = fields.Field(attribute="account__code", column_name="account")
+    country = fields.Field(attribute="country__iso2", column_name="country")
+    country_name = fields.Field(attribute="country__name", column_name="country_name")
+    objective = fields.Field(attribute="objective__number", column_name="objective")
+    program = fields.Field(attribute="program__slug", column_name="program")
+    source = fields.Field(attribute="source__key", column_name="source")
+
+    class Meta:
+        model = Allocation
+        fields = [
+            "id",
+            "fiscal_year",
+            "stage",
+            "amount",
+            "donor",
+            "account",
+            "country",
+            "country_name",
+            "objective",
+            "program",
+            "source",
+            "source_detail",
+            "note",
+            "grade",
+            "version",
+        ]
+        export_order = fields
+
+
+class AmountMixin:
+    @admin.display(description="Amount", ordering="amount")
+    def amount_display(self, obj):
+        return format_exact(obj.amount)
+
 
 @admin.register(Allocation)
-class AllocationAdmin(admin.ModelAdmin):
+class AllocationAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
     list_display = [
         "id",
         "fiscal_year",
         "stage",
-        "amount",
+        "amount_display",
         "donor",
         "account",
         "country",
@@ -36,14 +94,45 @@ class AllocationAdmin(admin.ModelAdmin):
     search_fields = ["source_detail", "note", "program__name", "source__key", "country__name"]
     autocomplete_fields = ["donor", "account", "country", "objective", "program", "source"]
     list_select_related = ["donor", "account", "country", "program", "source"]
+    resource_classes = [AllocationResource]
+    formats = EXPORT_FORMATS
+    change_list_template = "admin/funding/allocation/change_list.html"
+
+    def get_urls(self):
+        return import_urls(self) + super().get_urls()
+
+
+class ReportedFigureResource(resources.ModelResource):
+    donor = fields.Field(attribute="donor__slug", column_name="donor")
+    source = fields.Field(attribute="source__key", column_name="source")
+
+    class Meta:
+        model = ReportedFigure
+        fields = [
+            "key",
+            "label",
+            "amount",
+            "qualifier",
+            "stage",
+            "donor",
+            "fiscal_year_min",
+            "fiscal_year_max",
+            "as_of",
+            "source",
+            "quote",
+            "scope",
+            "grade",
+            "version",
+        ]
+        export_order = fields
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(admin.ModelAdmin):
+class ReportedFigureAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
     list_display = [
         "key",
         "label",
-        "amount",
+        "amount_display",
         "qualifier",
         "stage",
         "fiscal_year_min",
@@ -54,3 +143,56 @@ class ReportedFigureAdmin(admin.ModelAdmin):
     search_fields = ["key", "label", "quote", "note"]
     autocomplete_fields = ["donor", "source", "also_cited_in"]
     list_select_related = ["source"]
+    readonly_fields = ["reconciliation"]
+    resource_classes = [ReportedFigureResource]
+    formats = EXPORT_FORMATS
+
+    def get_list_display(self, request):
+        # One reconciliation of every figure per page (two queries), not one per row.
+        results = {}
+
+        @admin.display(description="Line items say")
+        def line_items_say(figure):
+            if not results:
+                results.update((result.figure.pk, result) for result in reconcile())
+            return _verdict_html(results[figure.pk])
+
+        return [*super().get_list_display(request), line_items_say]
+
+    @admin.display(description="Reconciliation with the line items")
+    def reconciliation(self, figure):
+        if figure.pk is None:
+            return "Shown once the figure is saved."
+        return _verdict_html(reconcile(ReportedFigure.objects.filter(pk=figure.pk))[0])
+
+
+def _verdict_html(result):
+    colours = {"agrees": "#1e7a46", "disagrees": "#b3261e", "no_line_items": "#8a5a00"}
+    return format_html(
+        '<strong style="color: {}">{}</strong><br><span title="{}">{}</span>',
+        colours.get(result.verdict, "#5b6676"),
+        result.verdict.replace("_", " "),
+        result.explanation,
+        format_exact(result.line_item_sum) if result.line_item_sum is not None else "no line items",
+    )
+
+
+class AllocationInline(admin.TabularInline):
+    """A program's line items, edited on the program's page."""
+
+    model = Allocation
+    form = VersionCheckForm
+    fields = [
+        "fiscal_year",
+        "stage",
+        "amount",
+        "donor",
+        "account",
+        "country",
+        "objective",
+        "source",
+        "source_detail",
+        "expected_version",
+    ]
+    autocomplete_fields = ["donor", "account", "country", "objective", "source"]
+    extra = 0

@@ -1,6 +1,7 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
+from carsi_tracker.editing import history_entries
 from funding.charts import Bar, Segment, horizontal_bars, stacked_columns
 from funding.explorer import explore
 from funding.fiscal import CARSI_FIRST_YEAR, CARSI_LAST_YEAR
@@ -83,7 +84,9 @@ def allocation_detail(request, pk):
         .order_by("fiscal_year", "country__name", "id")[:50]
     )
     return render(
-        request, "funding/allocation_detail.html", {"allocation": allocation, "same_table": same_table}
+        request,
+        "funding/allocation_detail.html",
+        {"allocation": allocation, "same_table": same_table, "history": history_entries(allocation)},
     )
 
 

@@ -104,7 +104,7 @@ class Program(Versioned):
     sources = models.ManyToManyField("funding.Source", blank=True, related_name="programs")
 
     objects = ProgramManager()
-    history = HistoricalRecords(m2m_fields=["objectives", "countries", "sources"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
