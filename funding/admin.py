@@ -76,6 +76,10 @@ class AmountMixin:
     def amount_display(self, obj):
         return format_exact(obj.amount)
 
+    @admin.display(description="Source", ordering="source__key")
+    def source_key(self, obj):
+        return obj.source.key
+
 
 @admin.register(Allocation)
 class AllocationAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
@@ -88,7 +92,7 @@ class AllocationAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
         "account",
         "country",
         "program",
-        "source",
+        "source_key",
     ]
     list_filter = ["stage", "fiscal_year", "account", "country", "donor", "objective", "grade", "source"]
     search_fields = ["source_detail", "note", "program__name", "source__key", "country__name"]
@@ -129,16 +133,7 @@ class ReportedFigureResource(resources.ModelResource):
 
 @admin.register(ReportedFigure)
 class ReportedFigureAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
-    list_display = [
-        "key",
-        "label",
-        "amount_display",
-        "qualifier",
-        "stage",
-        "fiscal_year_min",
-        "fiscal_year_max",
-        "source",
-    ]
+    list_display = ["key", "amount_display", "qualifier", "stage", "period", "source_key"]
     list_filter = ["stage", "qualifier", "scope", "grade", "source"]
     search_fields = ["key", "label", "quote", "note"]
     autocomplete_fields = ["donor", "source", "also_cited_in"]
@@ -157,7 +152,13 @@ class ReportedFigureAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
                 results.update((result.figure.pk, result) for result in reconcile())
             return _verdict_html(results[figure.pk])
 
-        return [*super().get_list_display(request), line_items_say]
+        columns = list(super().get_list_display(request))
+        columns.insert(columns.index("amount_display") + 1, line_items_say)
+        return columns
+
+    @admin.display(description="Fiscal years", ordering="fiscal_year_min")
+    def period(self, figure):
+        return figure.period_display
 
     @admin.display(description="Reconciliation with the line items")
     def reconciliation(self, figure):

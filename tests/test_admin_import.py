@@ -16,7 +16,7 @@ from partners.models import Country, Organization
 pytestmark = pytest.mark.django_db
 
 SEEDED_ALLOCATIONS = 54
-EXAMPLE = (Path(settings.BASE_DIR) / "fixtures" / "example-import.csv").read_bytes()
+EXAMPLE = (Path(settings.BASE_DIR) / "docs" / "example-import.csv").read_bytes()
 HEADER = ",".join(IMPORT_COLUMNS) + "\n"
 
 
