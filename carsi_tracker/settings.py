@@ -19,8 +19,8 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
-            "(`make run` turns debug on for local use)."
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. For local use, "
+            "`make run` turns debug on; run other commands as `DJANGO_DEBUG=1 .venv/bin/python manage.py …`."
         )
     SECRET_KEY = "insecure-local-development-key-never-used-in-production"
 

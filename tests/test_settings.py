@@ -1,8 +1,10 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from carsi_tracker.env import env_bool, env_list
@@ -48,3 +50,18 @@ def test_env_bool_refuses_what_it_cannot_read(monkeypatch):
 def test_env_list(monkeypatch):
     monkeypatch.setenv("HOSTS", "a, b,,c")
     assert env_list("HOSTS", default=[]) == ["a", "b", "c"]
+
+
+def test_manage_py_names_a_missing_setting_in_one_line():
+    clean = {name: value for name, value in os.environ.items() if not name.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "check"],
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "manage.py: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. For local use, `make run` "
+        "turns debug on; run other commands as `DJANGO_DEBUG=1 .venv/bin/python manage.py …`."
+    ]
