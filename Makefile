@@ -7,8 +7,12 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # `make run` is the local development server: debug on unless DJANGO_DEBUG says otherwise.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
+# `make serve` is the production server: gunicorn, debug off, settings from the environment.
+WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+THREADS ?= 2
+BIND ?= 127.0.0.1:$(PORT)
 
-.PHONY: install run migrate seed test lint format clean
+.PHONY: install run migrate seed test lint format clean serve loadtest fuzz backup restore
 
 $(BIN)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -31,6 +35,30 @@ run: seed
 	@echo "To create an admin login: $(RUN_ENV) $(BIN)/python manage.py createsuperuser"
 	@echo
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production: debug stays off (DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be set, see README
+# "Deploying"); static files are collected and served by the app. Threaded workers keep a long
+# CSV download from being taken for a hung worker.
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn carsi_tracker.wsgi --bind $(BIND) --workers $(WORKERS) --threads $(THREADS) \
+		--worker-class gthread --access-logfile - --forwarded-allow-ips 127.0.0.1
+
+# `make serve` with the seed data on a port of its own, under wrk: 30 s, 50 connections.
+loadtest: install
+	bench/loadtest.sh
+
+# schemathesis against `make serve`: every API operation, anonymous reads and an Editor's writes.
+fuzz: install
+	scripts/fuzz.sh
+
+backup: install
+	@$(RUN_ENV) $(BIN)/python manage.py backup
+
+restore: migrate
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/carsi-….json.gz"; exit 1; }
+	$(RUN_ENV) $(BIN)/python manage.py restore "$(FILE)"
 
 test: install
 	$(BIN)/pytest

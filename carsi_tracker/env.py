@@ -29,3 +29,32 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_int(name: str, *, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more; got {raw!r}.")
+    return value
+
+
+def env_rate(name: str, *, default: str | None) -> str | None:
+    """A rate such as "120/minute" (per second, minute, hour or day); "off" means no limit."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in ("off", "none", "0", ""):
+        return None
+    count, _, period = value.partition("/")
+    if not count.isdigit() or int(count) < 1 or period not in ("second", "minute", "hour", "day"):
+        raise ImproperlyConfigured(
+            f'{name} must look like "120/minute" (per second, minute, hour or day) or be "off"; got {raw!r}.'
+        )
+    return value

@@ -7,3 +7,17 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 from carsi_tracker.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests render pages without running collectstatic first: WhiteNoise serves the files
+# where they lie, as in debug mode.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+# The login lockout needs the request at every authenticate(), which client.login() does not
+# give; the lockout tests turn it on for themselves.
+AXES_ENABLED = False
+# The rate-limit tests set their own rate; the rest of the suite is not throttled.
+API_ANON_RATE = None

@@ -40,6 +40,14 @@ class StageFilter(django_filters.MultipleChoiceFilter):
         super().__init__(field_name="stage", **kwargs)
 
 
+def whole_number(text: str) -> int:
+    """A number key as the database can compare it: beyond 64 bits it is no key, not a crash."""
+    number = int(text)
+    if not -(2**63) <= number < 2**63:
+        raise ValueError(f"{text} is out of range")
+    return number
+
+
 class NaturalKeyField(forms.Field):
     """Natural keys of one model (ISO code, slug, number…), repeated or comma-separated."""
 
@@ -73,8 +81,12 @@ class NaturalKeyField(forms.Field):
         unknown = [key for key in wanted if normalized is None or str(normalized[key]) not in found]
         if unknown:
             hint = f"; use {self.example}" + (f', or "{self.none_value}"' if self.none_value else "")
+            # The keys go in as params, never into the message itself: a "%" typed in a key
+            # must not be read as a format directive when the message is rendered.
             raise ValidationError(
-                f"Unknown {self.model._meta.verbose_name}: {', '.join(unknown)}{hint}.", code="unknown"
+                "Unknown %(model)s: %(keys)s%(hint)s.",
+                code="unknown",
+                params={"model": self.model._meta.verbose_name, "keys": ", ".join(unknown), "hint": hint},
             )
         return [NONE if key == self.none_value else found[str(normalized[key])] for key in keys]
 
@@ -209,7 +221,7 @@ class AllocationFilter(django_filters.FilterSet):
         key="number",
         none_value="none",
         example="objective numbers 1 to 5",
-        normalize=int,
+        normalize=whole_number,
         help_text='Objective numbers 1–5, or "none".',
     )
     program = NaturalKeyFilter(

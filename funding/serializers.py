@@ -33,7 +33,8 @@ class SourceSerializer(VersionedSerializerMixin, ModelValidationMixin, serialize
 
 
 def _label(source, **kwargs):
-    return serializers.CharField(source=source, read_only=True, default=None, **kwargs)
+    """A related object's name; null where the relation is (a regional line item has no country)."""
+    return serializers.CharField(source=source, read_only=True, default=None, allow_null=True, **kwargs)
 
 
 class AllocationSerializer(VersionedSerializerMixin, ModelValidationMixin, serializers.ModelSerializer):
@@ -145,15 +146,15 @@ class TotalsRowSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
     stage_name = serializers.CharField()
     country = serializers.CharField(required=False, allow_null=True)
-    country_name = serializers.CharField(required=False)
+    country_name = serializers.CharField(required=False, allow_null=True)
     donor = serializers.CharField(required=False)
     donor_name = serializers.CharField(required=False)
     account = serializers.CharField(required=False, allow_null=True)
-    account_name = serializers.CharField(required=False)
+    account_name = serializers.CharField(required=False, allow_null=True)
     objective = serializers.IntegerField(required=False, allow_null=True)
-    objective_name = serializers.CharField(required=False)
+    objective_name = serializers.CharField(required=False, allow_null=True)
     program = serializers.CharField(required=False, allow_null=True)
-    program_name = serializers.CharField(required=False)
+    program_name = serializers.CharField(required=False, allow_null=True)
     source = serializers.CharField(required=False)
     source_name = serializers.CharField(required=False)
     amount = serializers.DecimalField(**MONEY)

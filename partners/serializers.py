@@ -14,11 +14,13 @@ class OrganizationSerializer(ModelValidationMixin, serializers.ModelSerializer):
     parent = NaturalKeyRelatedField(
         slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
     )
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, allow_null=True)
     home_country = NaturalKeyRelatedField(
         slug_field="iso2", queryset=Country.objects.all(), required=False, allow_null=True
     )
-    home_country_name = serializers.CharField(source="home_country.name", read_only=True, default=None)
+    home_country_name = serializers.CharField(
+        source="home_country.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Organization

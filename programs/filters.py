@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from funding.filters import NaturalKeyFilter
+from funding.filters import NaturalKeyFilter, whole_number
 from partners.models import Country
 from programs.models import Objective, Program, ProgramStatus
 
@@ -14,7 +14,7 @@ class ProgramFilter(django_filters.FilterSet):
         key="number",
         none_value="none",
         example="objective numbers 1 to 5",
-        normalize=int,
+        normalize=whole_number,
         help_text='Objective numbers 1–5, or "none" for programs with no objective.',
     )
     country = NaturalKeyFilter(

@@ -39,7 +39,7 @@ class ProgramSerializer(VersionedSerializerMixin, ModelValidationMixin, serializ
         slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
     )
     lead_organization_name = serializers.CharField(
-        source="lead_organization.name", read_only=True, default=None
+        source="lead_organization.name", read_only=True, default=None, allow_null=True
     )
     partners = ProgramPartnerSerializer(source="participations", many=True, required=False)
     sources = NaturalKeyRelatedField(

@@ -15,6 +15,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from funding.models import Allocation
+
 CHROMIUM = os.environ.get("CARSI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 REQUIRED = os.environ.get("CARSI_BROWSER_TESTS") == "required"
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
@@ -64,7 +66,8 @@ def page(browser, site):
     page = context.new_page()
     problems = []
     page.on(
-        "console", lambda message: message.type == "error" and problems.append(f"console: {message.text}")
+        "console",
+        lambda message: message.type == "error" and problems.append(f"console on {page.url}: {message.text}"),
     )
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.on(
@@ -191,3 +194,24 @@ def test_program_and_country_pages(page):
     page.get_by_role("link", name="Costa Rica").first.click()
     assert page.locator("h1").inner_text() == "Costa Rica"
     assert "Regional money" in page.locator("main").inner_text()
+
+
+def test_api_docs_admin_and_browsable_api_run_under_the_content_security_policy(page, django_user_model):
+    """The CSP allows no inline script or style: these pages, with their own scripts, still work
+    (a refused script or style would be a console error, which the page fixture fails on)."""
+    page.goto(page.site + "/api/v1/docs/")
+    page.locator(".opblock-summary-path", has_text="/api/v1/allocations/totals/").first.wait_for()
+    screenshot(page, "api-docs")
+
+    page.goto(page.site + "/api/v1/allocations/?country=GT&format=api")
+    assert "Allocation List" in page.locator("h1").inner_text()
+
+    django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-for-tests-only")
+    page.goto(page.site + "/admin/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "pw-for-tests-only")
+    page.get_by_role("button", name="Log in").click()
+    item = Allocation.objects.order_by("pk").first()
+    page.goto(page.site + f"/admin/funding/allocation/{item.pk}/change/")
+    assert page.locator("#allocation_form").count() == 1
+    screenshot(page, "admin-allocation")

@@ -1,0 +1,20 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from carsi_tracker.backup import backup
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the whole data set (programs, sources, line items, reported figures, users, roles, "
+        "API tokens, change history) to one gzip-compressed JSON file and print its path."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output", type=Path, help="file to write (default: backups/carsi-<UTC time>.json.gz)"
+        )
+
+    def handle(self, *args, output=None, **options):
+        self.stdout.write(str(backup(output)))

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# schemathesis against `make serve`: generated requests to every API operation, checked against
+# the OpenAPI schema at /api/v1/schema/. Fails on any 500, any status code the schema does not list,
+# and any response that does not match its schema.
+#   1. every read, anonymous;  2. every write, as an Editor with an API token.
+# The writes change data, so the run gets a database of its own: a new SQLite file unless
+# DATABASE_URL names one (which should be a throwaway database).
+# FUZZ_SECONDS bounds each of the two runs (default 60).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  export DATABASE_URL="sqlite:///$(mktemp -d -t carsi-fuzz-XXXX)/fuzz.sqlite3"
+fi
+export PORT=${PORT:-8091}
+export FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+
+exec scripts/with_server.sh bash -euo pipefail -c '
+  checks=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
+  common=(--checks "$checks" --max-time "$FUZZ_SECONDS" --workers 2 --suppress-health-check too_slow,filter_too_much --warnings off)
+
+  echo "== fuzzing every read, anonymous"
+  .venv/bin/schemathesis run "$BASE_URL/api/v1/schema/" "${common[@]}" --include-method GET
+
+  echo "== fuzzing every write, as an Editor"
+  token=$(.venv/bin/python manage.py shell -c "
+from django.contrib.auth.models import Group, User
+from rest_framework.authtoken.models import Token
+user, _ = User.objects.get_or_create(username=\"fuzz-editor\")
+user.groups.add(Group.objects.get(name=\"Editor\"))
+print(Token.objects.get_or_create(user=user)[0].key)
+")
+  .venv/bin/schemathesis run "$BASE_URL/api/v1/schema/" "${common[@]}" --exclude-method GET \
+    -H "Authorization: Token $token"
+'

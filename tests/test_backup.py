@@ -1,0 +1,122 @@
+"""`make backup` then `make restore` into an empty database gives back the same tracker."""
+
+import gzip
+import json
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import CommandError, call_command
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from funding.models import Allocation, ReportedFigure, Source
+from funding.reconciliation import reconcile
+from funding.totals import totals_response
+from programs.models import Program
+
+
+def snapshot():
+    """Everything a restore must give back, as plain values."""
+    totals = totals_response(Allocation.objects.all(), ["fiscal_year", "country"])
+    history = {
+        model.__name__: list(
+            model.history.order_by("history_id").values_list(
+                "history_id",
+                "history_date",
+                "history_type",
+                "history_change_reason",
+                "history_user__username",
+            )
+        )
+        for model in (Allocation, Program, ReportedFigure, Source)
+    }
+    return {
+        "totals": json.loads(json.dumps(totals, default=str)),
+        "reconciliation": [
+            (row.figure.key, row.verdict, row.line_item_sum, row.difference)
+            for row in reconcile(ReportedFigure.objects.all())
+        ],
+        "history": history,
+        "users": sorted(User.objects.values_list("username", "password", "is_staff")),
+        "roles": sorted(
+            (group.name, sorted(group.permissions.values_list("codename", flat=True)))
+            for group in Group.objects.all()
+        ),
+        "memberships": sorted(User.groups.through.objects.values_list("user__username", "group__name")),
+        "tokens": sorted(Token.objects.values_list("user__username", "key")),
+        "line_items": sorted(Allocation.objects.values_list("id", "amount", "version")),
+    }
+
+
+def empty_the_database():
+    """What `migrate` leaves in a new database: no data, the content types and permissions."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Inside the test's transaction, PostgreSQL truncates only once the foreign-key
+            # checks it has deferred have run.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        call_command("flush", interactive=False, verbosity=0)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    assert not Allocation.objects.exists() and not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_backup_and_restore_give_back_totals_reconciliation_roles_and_history(tmp_path, capsys):
+    editor = User.objects.create_user("editor", password="pw-for-tests-only")
+    editor.groups.add(Group.objects.get(name="Editor"))
+    Token.objects.create(user=editor)
+    item = Allocation.objects.get(pk=1)
+    item.amount += Decimal("1000.00")
+    item.version += 1
+    item._history_user, item._change_reason = editor, "Corrected from the 2012 report"
+    item.save()
+    before = snapshot()
+    assert before["history"]["Allocation"][-1][3:] == ("Corrected from the 2012 report", "editor")
+
+    call_command("backup", output=tmp_path / "carsi.json.gz")
+    path = capsys.readouterr().out.strip()
+    assert path == str((tmp_path / "carsi.json.gz").resolve())
+    with gzip.open(path, "rt") as backup:
+        assert {row["model"] for row in json.load(backup)} >= {
+            "auth.user",
+            "auth.group",
+            "authtoken.token",
+            "funding.allocation",
+            "funding.historicalallocation",
+        }
+
+    empty_the_database()
+    call_command("restore", path)
+    assert "Restored 1 users" in capsys.readouterr().out
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_restore_refuses_a_database_that_holds_data_and_changes_nothing(tmp_path):
+    call_command("backup", output=tmp_path / "carsi.json.gz", stdout=None)
+    count = Allocation.objects.count()
+    with pytest.raises(CommandError, match=r"not empty \(11 programs, 11 sources, 54 line items"):
+        call_command("restore", tmp_path / "carsi.json.gz")
+    assert Allocation.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_a_file_that_does_not_load_writes_nothing(tmp_path):
+    call_command("backup", output=tmp_path / "carsi.json.gz")
+    with gzip.open(tmp_path / "carsi.json.gz", "rt") as backup:
+        rows = json.load(backup)
+    broken = [row for row in rows if row["model"] != "funding.source"]  # line items lose their sources
+    with gzip.open(tmp_path / "broken.json.gz", "wt") as out:
+        json.dump(broken, out)
+    empty_the_database()
+    with pytest.raises(CommandError, match=r"Restore failed; nothing was written\. .*Could not load"):
+        call_command("restore", tmp_path / "broken.json.gz")
+    assert not Allocation.objects.exists()
+    assert not Program.objects.exists()
+
+
+def test_restore_names_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="no backup file at"):
+        call_command("restore", tmp_path / "nowhere.json.gz")
