@@ -284,3 +284,21 @@ def test_the_anonymous_rate_reads_off_and_a_rate():
         text=True,
     )
     assert result.stdout.strip() == "None"
+
+
+def test_the_log_goes_to_stdout():
+    script = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('django.request').warning('a line for the log')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={name: value for name, value in os.environ.items() if not name.startswith("DJANGO_")}
+        | PRODUCTION_ENV
+        | {"DJANGO_SETTINGS_MODULE": "carsi_tracker.settings"},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert "a line for the log" in result.stdout
+    assert "a line for the log" not in result.stderr
