@@ -17,9 +17,9 @@ from django.db import transaction
 from funding.models import Allocation, ReportedFigure, Source
 from programs.models import Program
 
-# Rebuilt by `migrate` (content types, permissions) or worth nothing after a restore
-# (sessions, the login-lockout counts).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+# Rebuilt by `migrate` (content types, permissions), kept by the database as the line items load
+# (subtotals), or worth nothing after a restore (sessions, the login-lockout counts).
+EXCLUDED = ["contenttypes", "auth.permission", "funding.subtotal", "sessions", "axes"]
 
 
 class RestoreRefused(Exception):

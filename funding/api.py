@@ -1,4 +1,6 @@
 from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -24,6 +26,7 @@ from funding.serializers import (
     SourceSerializer,
     TotalsSerializer,
 )
+from funding.subtotals import line_item_count, totals_queryset
 from funding.totals import as_json as totals_as_json
 from funding.totals import totals_response
 
@@ -66,6 +69,23 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
     filterset_class = AllocationFilter
     lookup_value_regex = "[0-9]+"
 
+    def get_queryset(self):
+        # One line item: its related rows joined; a page of them: read a table at a time.
+        return super().get_queryset().for_page() if self.action == "list" else super().get_queryset()
+
+    def filter_queryset(self, queryset):
+        # The filterset is kept: the totals and the page count read the subtotals through it.
+        self.filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
+        if self.filterset is None:
+            return queryset
+        if not self.filterset.is_valid():
+            raise translate_validation(self.filterset.errors)
+        return self.filterset.qs
+
+    def count_rows(self):
+        """The list's row count from the subtotals, when its filters are all ones they keep."""
+        return line_item_count(self.filterset) if getattr(self, "filterset", None) else None
+
     def list(self, request, *args, **kwargs):
         if wants_csv(request):
             queryset = self.filter_queryset(self.get_queryset())
@@ -98,8 +118,8 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
             group_by = parse_group_by(request.query_params.get("group_by", ""))
         except ValueError as error:
             raise ValidationError({"group_by": [str(error)]}) from None
-        queryset = self.filter_queryset(self.get_queryset())
-        body = totals_response(queryset, group_by)
+        self.filter_queryset(self.get_queryset())
+        body = totals_response(totals_queryset(self.filterset, group_by), group_by)
         if wants_csv(request):
             header, rows = totals_table(body)
             return stream_csv("totals.csv", header, rows)

@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def ensure_subtotal_triggers(sender, using, plan=None, **kwargs):
+    """After every migrate: the subtotal triggers are there (a rebuilt SQLite table loses them)."""
+    from funding import subtotals
+
+    connection = connections[using]
+    if "funding_subtotal" in connection.introspection.table_names():
+        subtotals.ensure(connection)
 
 
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = "Funding: sources, line items, reported figures"
+
+    def ready(self):
+        post_migrate.connect(ensure_subtotal_triggers, sender=self)

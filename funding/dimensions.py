@@ -54,13 +54,14 @@ def parse_group_by(value: str | list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def grouped_totals(queryset, group_by) -> list[dict]:
+def grouped_totals(queryset, group_by, count=None) -> list[dict]:
+    """One GROUP BY over line items, or over subtotals (whose counts are summed, not counted)."""
     names = parse_group_by(group_by)
     if "stage" not in names:
         names.append("stage")
     dimensions = [DIMENSIONS[name] for name in names]
     paths = [path for dimension in dimensions for path in dimension.paths]
-    rows = queryset.order_by().values(*paths).annotate(amount=Sum("amount"), count=Count("id"))
+    rows = queryset.order_by().values(*paths).annotate(amount=Sum("amount"), count=count or Count("id"))
     stage_labels = dict(Stage.choices)
     results = []
     for row in rows:

@@ -2,14 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
+from carsi_tracker.rest import IdPagePaginator
 from funding.dimensions import DIMENSIONS
 from funding.filters import AllocationFilter, split_values
 from funding.links import filter_query, row_url
 from funding.models import STAGE_ORDER, Allocation, FundingAccount, Source, Stage
+from funding.subtotals import totals_queryset
 from partners.models import Country, Organization
 from programs.models import Objective, Program
 
@@ -138,16 +139,18 @@ def _cell(row, base_filters):
 
 def explore(querydict):
     """Everything the explorer page shows for a query string."""
-    filterset = AllocationFilter(querydict, queryset=Allocation.objects.for_listing())
+    filterset = AllocationFilter(querydict, queryset=Allocation.objects.for_page())
     context = {"filterset": filterset, "choices": filter_choices(), "sort_links": sort_links(querydict)}
     context["selected"] = {name: split_values(querydict.getlist(name)) for name in context["choices"]}
     if not filterset.is_valid():
         context["errors"] = filterset.errors
         return context
     queryset = filterset.qs
-    paginator = Paginator(queryset, page_size(querydict))
+    context["stage_totals"] = totals_queryset(filterset).totals()
+    paginator = IdPagePaginator(queryset, page_size(querydict))
+    # The per-stage totals have counted the filtered set already: no second COUNT(*) over it.
+    paginator.count = sum(row["count"] for row in context["stage_totals"])
     context["page"] = paginator.get_page(querydict.get("page"))
-    context["stage_totals"] = queryset.totals()
     # Links from pivot cells keep every filter; the cell itself fixes stage, year and dimension.
     base_filters = {
         name: ",".join(values) for name, values in context["selected"].items() if values and name != "stage"
@@ -156,7 +159,7 @@ def explore(querydict):
     pivot = querydict.get("pivot")
     if pivot in PIVOT_DIMENSIONS:
         context["pivot"] = pivot
-        context["pivots"] = pivots(queryset, pivot, base_filters)
+        context["pivots"] = pivots(totals_queryset(filterset, [pivot, "fiscal_year"]), pivot, base_filters)
     context["pivot_choices"] = [(name, name.replace("_", " ").capitalize()) for name in PIVOT_DIMENSIONS]
     query = querydict.copy()
     query.pop("page", None)

@@ -37,6 +37,9 @@ class StageFilter(django_filters.MultipleChoiceFilter):
         kwargs.setdefault("choices", Stage.choices)
         kwargs.setdefault("label", "Stage")
         kwargs.setdefault("help_text", "One or more stages, repeated or comma-separated.")
+        # A row has one stage, so no row can match twice: django-filter's default DISTINCT
+        # would only make PostgreSQL sort every matching row before counting or paging.
+        kwargs.setdefault("distinct", False)
         super().__init__(field_name="stage", **kwargs)
 
 

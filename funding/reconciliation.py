@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 
-from funding.models import STAGE_ORDER, Allocation, Qualifier, ReportedFigure, Scope, Stage
+from funding.models import STAGE_ORDER, Qualifier, ReportedFigure, Scope, Stage, Subtotal
 from funding.money import cents, format_exact
 
 # A public statement rounds: "$361 million" for 361,508,000. An exact figure agrees
@@ -60,7 +60,8 @@ def reconcile(figures=None) -> list[Reconciliation]:
     figures = list(figures.select_related("donor", "source"))
     subtotals = defaultdict(list)
     donor_ids = {figure.donor_id for figure in figures}
-    for row in Allocation.objects.filter(donor_id__in=donor_ids).yearly_subtotals():
+    # Kept by the database per donor, stage, year, account and country (funding.subtotals).
+    for row in Subtotal.objects.filter(donor_id__in=donor_ids).yearly_subtotals():
         subtotals[row["donor_id"]].append(row)
     return [_reconcile_one(figure, subtotals[figure.donor_id]) for figure in figures]
 

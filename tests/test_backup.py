@@ -120,3 +120,14 @@ def test_a_file_that_does_not_load_writes_nothing(tmp_path):
 def test_restore_names_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="no backup file at"):
         call_command("restore", tmp_path / "nowhere.json.gz")
+
+
+@pytest.mark.django_db
+def test_restored_line_items_bring_their_subtotals_with_them(tmp_path):
+    from funding import subtotals
+
+    call_command("backup", output=tmp_path / "carsi.json.gz")
+    empty_the_database()
+    call_command("restore", tmp_path / "carsi.json.gz")
+    assert Allocation.objects.count() == 54
+    assert subtotals.differences() == []

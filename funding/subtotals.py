@@ -1,0 +1,200 @@
+"""Subtotals of line items per donor, stage, fiscal year, account and country, kept by the database.
+
+Triggers on the line-item table keep funding_subtotal exact in the same transaction as every
+write, whoever makes it. Summing a million line items takes the database a quarter of a second on
+two cores; summing their fifteen thousand subtotals takes a few milliseconds. So totals that filter
+and group only by those five columns, the dashboard and the reconciliation read the subtotals.
+
+On SQLite, a migration that rebuilds the line-item table drops its triggers with it; after every
+`migrate`, ensure() puts back what is missing and rebuilds the subtotals if it had to.
+"""
+
+from django.db import connection as default_connection
+from django.db.models import Count, Sum
+
+from funding.models import Allocation, Subtotal
+from funding.money import cents
+
+TRIGGERS = ("funding_subtotal_insert", "funding_subtotal_delete", "funding_subtotal_update")
+INSERT = (
+    "INSERT INTO funding_subtotal "
+    "(key, donor_id, stage, fiscal_year, account_id, country_id, amount, line_items) "
+)
+
+
+def _key(row: str, vendor: str) -> str:
+    """The subtotal key of NEW or OLD: donor|stage|fiscal_year|account|country, "-" for none."""
+    if vendor == "postgresql":
+        parts = [
+            f"{row}.donor_id::text",
+            f"{row}.stage",
+            f"{row}.fiscal_year::text",
+            f"coalesce({row}.account_id::text, '-')",
+            f"coalesce({row}.country_id::text, '-')",
+        ]
+    else:
+        parts = [
+            f"{row}.donor_id",
+            f"{row}.stage",
+            f"{row}.fiscal_year",
+            f"coalesce({row}.account_id, '-')",
+            f"coalesce({row}.country_id, '-')",
+        ]
+    return " || '|' || ".join(parts)
+
+
+def _add(row: str, vendor: str) -> str:
+    return (
+        INSERT
+        + f"VALUES ({_key(row, vendor)}, {row}.donor_id, {row}.stage, {row}.fiscal_year, {row}.account_id, "
+        f"{row}.country_id, {row}.amount, 1) "
+        "ON CONFLICT (key) DO UPDATE SET amount = funding_subtotal.amount + excluded.amount, "
+        "line_items = funding_subtotal.line_items + 1;"
+    )
+
+
+def _take_away(row: str, vendor: str) -> str:
+    key = _key(row, vendor)
+    return (
+        f"UPDATE funding_subtotal SET amount = amount - {row}.amount, line_items = line_items - 1 "
+        f"WHERE key = {key}; "
+        f"DELETE FROM funding_subtotal WHERE key = {key} AND line_items = 0;"
+    )
+
+
+# Only a change to a summed column moves money between subtotals.
+WATCHED = "amount, donor_id, stage, fiscal_year, account_id, country_id"
+
+
+def _sqlite_statements() -> list[str]:
+    table = Allocation._meta.db_table
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS funding_subtotal_insert AFTER INSERT ON {table} "
+        f"BEGIN {_add('NEW', 'sqlite')} END",
+        f"CREATE TRIGGER IF NOT EXISTS funding_subtotal_delete AFTER DELETE ON {table} "
+        f"BEGIN {_take_away('OLD', 'sqlite')} END",
+        f"CREATE TRIGGER IF NOT EXISTS funding_subtotal_update AFTER UPDATE OF {WATCHED} ON {table} "
+        f"BEGIN {_take_away('OLD', 'sqlite')} {_add('NEW', 'sqlite')} END",
+    ]
+
+
+def _postgresql_statements() -> list[str]:
+    table = Allocation._meta.db_table
+    return [
+        f"""CREATE OR REPLACE FUNCTION funding_subtotal_apply() RETURNS trigger AS $$
+        BEGIN
+            IF TG_OP IN ('UPDATE', 'DELETE') THEN {_take_away("OLD", "postgresql")} END IF;
+            IF TG_OP IN ('UPDATE', 'INSERT') THEN {_add("NEW", "postgresql")} END IF;
+            RETURN NULL;
+        END $$ LANGUAGE plpgsql""",
+        """CREATE OR REPLACE FUNCTION funding_subtotal_empty() RETURNS trigger AS $$
+        BEGIN DELETE FROM funding_subtotal; RETURN NULL; END $$ LANGUAGE plpgsql""",
+        f"DROP TRIGGER IF EXISTS funding_subtotal_insert ON {table}",
+        f"DROP TRIGGER IF EXISTS funding_subtotal_delete ON {table}",
+        f"DROP TRIGGER IF EXISTS funding_subtotal_update ON {table}",
+        f"DROP TRIGGER IF EXISTS funding_subtotal_truncate ON {table}",
+        f"CREATE TRIGGER funding_subtotal_insert AFTER INSERT ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION funding_subtotal_apply()",
+        f"CREATE TRIGGER funding_subtotal_delete AFTER DELETE ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION funding_subtotal_apply()",
+        f"CREATE TRIGGER funding_subtotal_update AFTER UPDATE OF {WATCHED} ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION funding_subtotal_apply()",
+        f"CREATE TRIGGER funding_subtotal_truncate AFTER TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION funding_subtotal_empty()",
+    ]
+
+
+def installed_triggers(connection=default_connection) -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                [Allocation._meta.db_table],
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                [Allocation._meta.db_table],
+            )
+        return {name for (name,) in cursor.fetchall()} & set(TRIGGERS)
+
+
+def install(connection=default_connection) -> None:
+    statements = _postgresql_statements() if connection.vendor == "postgresql" else _sqlite_statements()
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def rebuild(connection=default_connection) -> int:
+    """Recompute every subtotal from the line items (one GROUP BY); returns how many there are."""
+    vendor = connection.vendor
+    key = _key("a", vendor)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM funding_subtotal")
+        cursor.execute(
+            INSERT + f"SELECT {key}, a.donor_id, a.stage, a.fiscal_year, a.account_id, a.country_id, "
+            "SUM(a.amount), COUNT(*) "
+            f"FROM {Allocation._meta.db_table} a "
+            "GROUP BY a.donor_id, a.stage, a.fiscal_year, a.account_id, a.country_id"
+        )
+    return Subtotal.objects.using(connection.alias).count()
+
+
+def ensure(connection=default_connection) -> bool:
+    """Install missing triggers and, if any were missing, rebuild the subtotals. True if it did."""
+    if installed_triggers(connection) == set(TRIGGERS):
+        return False
+    install(connection)
+    rebuild(connection)
+    return True
+
+
+def differences(connection=default_connection) -> list[tuple]:
+    """Groups whose subtotal differs from the sum of their line items (none, if the triggers work)."""
+    fields = ("donor_id", "stage", "fiscal_year", "account_id", "country_id")
+    expected = {
+        tuple(row[field] for field in fields): (row["amount"], row["count"])
+        for row in Allocation.objects.using(connection.alias)
+        .order_by()
+        .values(*fields)
+        .annotate(amount=Sum("amount"), count=Count("id"))
+    }
+    kept = {
+        tuple(row[field] for field in fields): (row["amount"], row["line_items"])
+        for row in Subtotal.objects.using(connection.alias).values(*fields, "amount", "line_items")
+    }
+    return sorted(
+        (
+            (group, expected.get(group), kept.get(group))
+            for group in expected.keys() | kept.keys()
+            if _cents(expected.get(group)) != _cents(kept.get(group))
+        ),
+        key=str,
+    )
+
+
+def _cents(pair):
+    return None if pair is None else (cents(pair[0]), pair[1])
+
+
+def totals_queryset(filterset, group_by=()):
+    """What to total for a valid AllocationFilter: its subtotals when every filter in use and every
+    grouping is one a subtotal keeps, else its line items. Both give the same sums."""
+    in_use = {
+        name
+        for name, value in filterset.form.cleaned_data.items()
+        if name != "ordering" and value not in (None, "", [], ())
+    }
+    if in_use <= Subtotal.FILTERS and set(group_by) <= Subtotal.DIMENSIONS:
+        return filterset.filter_queryset(Subtotal.objects.all())
+    return filterset.qs
+
+
+def line_item_count(filterset) -> int | None:
+    """How many line items a valid AllocationFilter selects, from the subtotals if they can say
+    (a sum over a few thousand rows instead of a count over a million); None if they cannot."""
+    queryset = totals_queryset(filterset)
+    if queryset.model is not Subtotal:
+        return None
+    return queryset.aggregate(count=Sum("line_items"))["count"] or 0

@@ -1,0 +1,128 @@
+"""The subtotals the database keeps stay exactly the sums of the line items, whatever writes them."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+
+from funding import subtotals
+from funding.models import Allocation, Subtotal
+from partners.models import Country
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_seed_data_has_its_subtotals():
+    assert subtotals.installed_triggers() == set(subtotals.TRIGGERS)
+    assert subtotals.differences() == []
+    assert Subtotal.objects.count() > 0
+    assert sum(row.line_items for row in Subtotal.objects.all()) == Allocation.objects.count() == 54
+
+
+def test_inserts_updates_and_deletes_of_every_kind_keep_them_exact():
+    item = Allocation.objects.filter(country__isnull=False).first()
+    item.amount += Decimal("1234.56")
+    item.country = None  # moves between groups
+    item.save()
+    Allocation.objects.filter(stage="disbursed").update(amount=F("amount") + Decimal("0.01"))
+    Allocation.objects.filter(stage="appropriated", fiscal_year=2012).update(
+        country=Country.objects.get(iso2="HN")
+    )
+    copy = Allocation.objects.filter(stage="allocated").first()
+    copy.pk, copy.source_detail = None, "a second row"
+    copy.save()
+    Allocation.objects.bulk_create(
+        [
+            Allocation(
+                **{field: getattr(copy, field) for field in ("fiscal_year", "amount", "stage")},
+                donor=copy.donor,
+                source=copy.source,
+                source_detail=f"bulk {n}",
+            )
+            for n in range(3)
+        ]
+    )
+    Allocation.objects.filter(stage="obligated").delete()
+    assert subtotals.differences() == []
+
+
+def test_deleting_every_line_item_of_a_group_removes_its_subtotal():
+    Allocation.objects.filter(stage="disbursed").delete()
+    assert not Subtotal.objects.filter(stage="disbursed").exists()
+    assert subtotals.differences() == []
+
+
+def test_rebuild_and_ensure_put_back_what_was_lost():
+    Subtotal.objects.all().delete()
+    assert subtotals.differences() != []
+    assert subtotals.rebuild() == Subtotal.objects.count()
+    assert subtotals.differences() == []
+    assert subtotals.ensure() is False  # the triggers were all there
+
+
+def test_totals_from_subtotals_equal_totals_from_line_items():
+    for group_by in ([], ["fiscal_year"], ["country", "fiscal_year"], ["donor", "account"]):
+        assert Subtotal.objects.totals(group_by) == Allocation.objects.totals(group_by)
+    assert list(Subtotal.objects.yearly_subtotals().order_by("donor_id", "stage", "fiscal_year")) == list(
+        Allocation.objects.yearly_subtotals().order_by("donor_id", "stage", "fiscal_year")
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "table"),
+    [
+        ("group_by=fiscal_year", "funding_subtotal"),
+        ("group_by=country,fiscal_year&stage=disbursed&fiscal_year_min=2009", "funding_subtotal"),
+        ("group_by=account&donor=united-states&country=GT,regional", "funding_subtotal"),
+        ("group_by=program", "funding_allocation"),
+        ("group_by=fiscal_year&objective=2", "funding_allocation"),
+        ("group_by=fiscal_year&amount_min=1000000", "funding_allocation"),
+        ("group_by=fiscal_year&search=aviation", "funding_allocation"),
+    ],
+)
+def test_the_totals_api_reads_subtotals_when_they_can_answer(client, query, table):
+    with CaptureQueriesContext(connection) as queries:
+        from_api = client.get(f"/api/v1/allocations/totals/?{query}").json()
+    sums = [query["sql"] for query in queries if "SUM(" in query["sql"].upper()]
+    assert len(sums) == 1  # the other queries look up the filters' keys
+    assert f'FROM "{table}"' in sums[0]
+    if table == "funding_subtotal":
+        # The same answer as summing the line items.
+        from funding.dimensions import parse_group_by
+        from funding.totals import as_json, totals_response
+
+        params = dict(part.split("=") for part in query.split("&"))
+        filtered = Allocation.objects.all()
+        if "stage" in params:
+            filtered = filtered.filter(stage=params["stage"])
+        if "fiscal_year_min" in params:
+            filtered = filtered.filter(fiscal_year__gte=params["fiscal_year_min"])
+        if "donor" in params:
+            filtered = filtered.filter(donor__slug=params["donor"])
+        if "country" in params:
+            filtered = filtered.filter(country__iso2="GT") | filtered.filter(country__isnull=True)
+        expected = as_json(totals_response(filtered, parse_group_by(params["group_by"])))
+        assert from_api == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "counted_from"),
+    [
+        ("stage=disbursed&country=GT&fiscal_year_min=2009", "funding_subtotal"),
+        ("", "funding_subtotal"),
+        ("stage=disbursed&search=ESF", "funding_allocation"),
+    ],
+)
+def test_the_list_counts_its_rows_from_the_subtotals_when_they_can_say(client, query, counted_from):
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(f"/api/v1/allocations/?{query}&page_size=5").json()
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() or "SUM(" in q["sql"].upper()]
+    assert len(counts) == 1 and f'FROM "{counted_from}"' in counts[0]
+    from django.http import QueryDict
+
+    from funding.filters import AllocationFilter
+
+    assert body["count"] == AllocationFilter(QueryDict(query), queryset=Allocation.objects.all()).qs.count()
+    assert body["count"] > 0
