@@ -79,26 +79,63 @@ def _sqlite_statements() -> list[str]:
 
 
 def _postgresql_statements() -> list[str]:
+    """One trigger per statement, over the rows it changed (transition tables), not one per row.
+
+    A statement that writes a million line items then changes each subtotal once: per-row
+    triggers would update the same subtotal row tens of thousands of times in one transaction,
+    and every update leaves a row version behind that later updates have to step over.
+    """
     table = Allocation._meta.db_table
+    columns = "donor_id, stage, fiscal_year, account_id, country_id"
+
+    def grouped(rows: str, alias: str) -> str:
+        qualified = ", ".join(f"{alias}.{column}" for column in columns.split(", "))
+        return (
+            f"SELECT {_key(alias, 'postgresql')} AS key, {qualified}, "
+            f"SUM({alias}.amount) AS amount, COUNT(*) AS line_items FROM {rows} {alias} "
+            f"GROUP BY {qualified}"
+        )
+
+    def add(rows: str) -> str:
+        return (
+            INSERT + grouped(rows, "r") + " ON CONFLICT (key) DO UPDATE SET "
+            "amount = funding_subtotal.amount + excluded.amount, "
+            "line_items = funding_subtotal.line_items + excluded.line_items;"
+        )
+
+    def take_away(rows: str) -> str:
+        return (
+            f"WITH gone AS ({grouped(rows, 'r')}) UPDATE funding_subtotal s "
+            "SET amount = s.amount - gone.amount, line_items = s.line_items - gone.line_items "
+            "FROM gone WHERE s.key = gone.key; "
+            f"DELETE FROM funding_subtotal s USING ({grouped(rows, 'r')}) gone "
+            "WHERE s.key = gone.key AND s.line_items = 0;"
+        )
+
+    # Of an UPDATE, only the rows whose summed columns changed move money between subtotals.
+    moved = (
+        "(SELECT {side}.* FROM old_rows o JOIN new_rows n ON n.id = o.id "
+        f"WHERE (o.amount, o.{columns.replace(', ', ', o.')}) "
+        f"IS DISTINCT FROM (n.amount, n.{columns.replace(', ', ', n.')}))"
+    )
+    function = """CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
+        BEGIN {body} RETURN NULL; END $$ LANGUAGE plpgsql"""
     return [
-        f"""CREATE OR REPLACE FUNCTION funding_subtotal_apply() RETURNS trigger AS $$
-        BEGIN
-            IF TG_OP IN ('UPDATE', 'DELETE') THEN {_take_away("OLD", "postgresql")} END IF;
-            IF TG_OP IN ('UPDATE', 'INSERT') THEN {_add("NEW", "postgresql")} END IF;
-            RETURN NULL;
-        END $$ LANGUAGE plpgsql""",
-        """CREATE OR REPLACE FUNCTION funding_subtotal_empty() RETURNS trigger AS $$
-        BEGIN DELETE FROM funding_subtotal; RETURN NULL; END $$ LANGUAGE plpgsql""",
-        f"DROP TRIGGER IF EXISTS funding_subtotal_insert ON {table}",
-        f"DROP TRIGGER IF EXISTS funding_subtotal_delete ON {table}",
-        f"DROP TRIGGER IF EXISTS funding_subtotal_update ON {table}",
-        f"DROP TRIGGER IF EXISTS funding_subtotal_truncate ON {table}",
-        f"CREATE TRIGGER funding_subtotal_insert AFTER INSERT ON {table} "
-        "FOR EACH ROW EXECUTE FUNCTION funding_subtotal_apply()",
-        f"CREATE TRIGGER funding_subtotal_delete AFTER DELETE ON {table} "
-        "FOR EACH ROW EXECUTE FUNCTION funding_subtotal_apply()",
-        f"CREATE TRIGGER funding_subtotal_update AFTER UPDATE OF {WATCHED} ON {table} "
-        "FOR EACH ROW EXECUTE FUNCTION funding_subtotal_apply()",
+        function.format(name="funding_subtotal_inserted", body=add("new_rows")),
+        function.format(name="funding_subtotal_deleted", body=take_away("old_rows")),
+        function.format(
+            name="funding_subtotal_updated",
+            body=take_away(moved.format(side="o")) + " " + add(moved.format(side="n")),
+        ),
+        function.format(name="funding_subtotal_empty", body="DELETE FROM funding_subtotal;"),
+        *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name in (*TRIGGERS, "funding_subtotal_truncate")),
+        f"CREATE TRIGGER funding_subtotal_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION funding_subtotal_inserted()",
+        f"CREATE TRIGGER funding_subtotal_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION funding_subtotal_deleted()",
+        f"CREATE TRIGGER funding_subtotal_update AFTER UPDATE ON {table} "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION funding_subtotal_updated()",
         f"CREATE TRIGGER funding_subtotal_truncate AFTER TRUNCATE ON {table} "
         "FOR EACH STATEMENT EXECUTE FUNCTION funding_subtotal_empty()",
     ]
@@ -131,7 +168,10 @@ def rebuild(connection=default_connection) -> int:
     vendor = connection.vendor
     key = _key("a", vendor)
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM funding_subtotal")
+        # TRUNCATE on PostgreSQL: a new, compact table rather than dead rows left behind.
+        cursor.execute(
+            "TRUNCATE funding_subtotal" if vendor == "postgresql" else "DELETE FROM funding_subtotal"
+        )
         cursor.execute(
             INSERT + f"SELECT {key}, a.donor_id, a.stage, a.fiscal_year, a.account_id, a.country_id, "
             "SUM(a.amount), COUNT(*) "

@@ -22,8 +22,8 @@ def drop_triggers(apps, schema_editor):
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         if schema_editor.connection.vendor == "postgresql":
             cursor.execute(f"DROP TRIGGER IF EXISTS funding_subtotal_truncate ON {table}")
-            cursor.execute("DROP FUNCTION IF EXISTS funding_subtotal_apply()")
-            cursor.execute("DROP FUNCTION IF EXISTS funding_subtotal_empty()")
+            for function in ("inserted", "deleted", "updated", "empty"):
+                cursor.execute(f"DROP FUNCTION IF EXISTS funding_subtotal_{function}()")
 
 
 class Migration(migrations.Migration):

@@ -126,3 +126,11 @@ def test_the_list_counts_its_rows_from_the_subtotals_when_they_can_say(client, q
 
     assert body["count"] == AllocationFilter(QueryDict(query), queryset=Allocation.objects.all()).qs.count()
     assert body["count"] > 0
+
+
+def test_generated_line_items_come_with_their_subtotals():
+    from funding.synthetic import generate
+
+    generate(300, seed=3, force=True)
+    assert subtotals.differences() == []
+    assert sum(row.line_items for row in Subtotal.objects.all()) == Allocation.objects.count() == 354
