@@ -71,5 +71,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# `make bench`: N line items (a million unless N=…) on PostgreSQL, each endpoint timed beside its
+# raw SQL (bench/run.py; results in bench/RESULTS.md). The database is created if missing.
+.PHONY: bench
+# (The default database is set in the recipe's shell: a make variable named DATABASE_URL would stop
+# make from passing the caller's DATABASE_URL on to every other target.)
+bench: N ?= 1000000
+bench: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://root@127.0.0.1:5432/carsi_bench} $(BIN)/python -m bench.run --allocations $(N)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

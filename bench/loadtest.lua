@@ -1,0 +1,35 @@
+-- wrk script for `make loadtest`: each connection goes round the pages and API calls an analyst
+-- or a script makes most, and the run ends with requests/s, latency percentiles and errors.
+local paths = {
+  "/",                                                            -- dashboard
+  "/allocations/?country=GT&stage=appropriated",                  -- explorer, filtered
+  "/api/v1/allocations/?country=HN&stage=disbursed",              -- filtered list
+  "/api/v1/allocations/totals/?group_by=fiscal_year,country",     -- totals
+  "/api/v1/reconciliation/",                                      -- reconciliation (API)
+  "/reconciliation/",                                             -- reconciliation (page)
+}
+local counter = 0
+
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter % #paths) + 1])
+end
+
+done = function(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  local errors = summary.errors
+  local total_errors = errors.connect + errors.read + errors.write + errors.timeout + errors.status
+  io.write("\n== load test result\n")
+  io.write(string.format("paths           %d (round robin)\n", #paths))
+  io.write(string.format("requests        %d in %.1f s\n", summary.requests, seconds))
+  io.write(string.format("requests/s      %.1f\n", summary.requests / seconds))
+  io.write(string.format("latency p50     %.1f ms\n", latency:percentile(50) / 1000))
+  io.write(string.format("latency p90     %.1f ms\n", latency:percentile(90) / 1000))
+  io.write(string.format("latency p99     %.1f ms\n", latency:percentile(99) / 1000))
+  io.write(string.format("latency max     %.1f ms\n", latency.max / 1000))
+  io.write(string.format(
+    "errors          %d (connect %d, read %d, write %d, timeout %d, HTTP 4xx/5xx %d)\n",
+    total_errors, errors.connect, errors.read, errors.write, errors.timeout, errors.status))
+  local marker = io.open(os.getenv("LOADTEST_ERRORS_FILE") or "/dev/null", "w")
+  if marker then marker:write(tostring(total_errors)); marker:close() end
+end

@@ -1,0 +1,562 @@
+"""The tracker at scale: each endpoint's time beside the time of the same question asked in raw SQL.
+
+    DATABASE_URL=postgres://root@127.0.0.1:5432/carsi_bench .venv/bin/python -m bench.run --allocations N
+
+Loads the seed data and N synthetic line items (kept between runs when the count already
+matches), then for each case times repeated anonymous requests through Django's test client
+(median and p95) and, in the same run, the equivalent hand-written SQL on the same database
+connection, and prints one table: endpoint / app ms / SQL ms / ratio / queries. The CSV
+export is also measured for peak memory: Python allocations (tracemalloc) while the
+streamed response is consumed, and the peak resident size of a fresh process exporting
+every line item.
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from dataclasses import dataclass, field
+
+# The bench is anonymous traffic with debug off, as in production, without the API's rate limit.
+BENCH_ENVIRONMENT = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_API_ANON_RATE": "off",
+    "DJANGO_SETTINGS_MODULE": "carsi_tracker.settings",
+}
+BENCH_SECRET_KEY = "bench-only-secret-key-not-for-any-server"
+HOST = "127.0.0.1"
+
+# A filter every list case shares: one country, one stage, three fiscal years.
+LIST_FILTER = {"stage": "disbursed", "country": "GT", "fiscal_year_min": "2009", "fiscal_year_max": "2011"}
+CSV_FILTER = {"stage": "appropriated"}  # about a tenth of the synthetic line items
+
+
+@dataclass
+class Case:
+    name: str
+    url: str
+    params: dict
+    sql: list[str]  # the same question in raw SQL: one statement per query it needs
+    # Where the app reads the subtotals, the same sums taken over the line items themselves:
+    # what every request would cost without them.
+    scan_sql: list[str] | None = None
+    repeat: float = 1.0  # share of the repetitions (the CSV export is slow to repeat)
+    csv: bool = False
+
+
+@dataclass
+class Result:
+    name: str
+    app_ms: list[float]
+    sql_ms: list[float]
+    queries: int
+    status: int
+    scan_ms: list[float] | None = None
+    rows: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def app_median(self):
+        return statistics.median(self.app_ms)
+
+    @property
+    def sql_median(self):
+        return statistics.median(self.sql_ms)
+
+    @property
+    def ratio(self):
+        return self.app_median / self.sql_median if self.sql_median else float("inf")
+
+
+def _tables():
+    from funding.models import Allocation, FundingAccount, ReportedFigure, Source, Subtotal
+    from partners.models import Country, Organization
+    from programs.models import Objective, Program
+
+    return {
+        "a": Allocation._meta.db_table,
+        "account": FundingAccount._meta.db_table,
+        "country": Country._meta.db_table,
+        "org": Organization._meta.db_table,
+        "objective": Objective._meta.db_table,
+        "program": Program._meta.db_table,
+        "source": Source._meta.db_table,
+        "figure": ReportedFigure._meta.db_table,
+        "sub": Subtotal._meta.db_table,
+    }
+
+
+def deep_page() -> int:
+    """Page 500 of the filtered list, or its last page if it has fewer."""
+    from funding.models import Allocation
+
+    matching = Allocation.objects.filter(
+        stage=LIST_FILTER["stage"],
+        country__iso2=LIST_FILTER["country"],
+        fiscal_year__gte=LIST_FILTER["fiscal_year_min"],
+        fiscal_year__lte=LIST_FILTER["fiscal_year_max"],
+    ).count()
+    return max(1, min(500, -(-matching // 50)))
+
+
+def cases() -> list[Case]:
+    page = deep_page()
+    t = _tables()
+    joins = (
+        f"JOIN {t['org']} d ON d.id = a.donor_id "
+        f"LEFT JOIN {t['account']} ac ON ac.id = a.account_id "
+        f"LEFT JOIN {t['country']} c ON c.id = a.country_id "
+        f"LEFT JOIN {t['objective']} o ON o.id = a.objective_id "
+        f"LEFT JOIN {t['program']} p ON p.id = a.program_id "
+        f"JOIN {t['source']} s ON s.id = a.source_id"
+    )
+    row_columns = (
+        "a.id, a.fiscal_year, a.stage, a.amount, d.slug, d.name, ac.code, ac.name, c.iso2, c.name, "
+        "o.number, o.short_name, p.slug, p.name, s.key, s.title, a.source_detail, a.grade, a.note, a.version"
+    )
+    gt = f"(SELECT id FROM {t['country']} WHERE iso2 = 'GT')"
+    list_where = (
+        f"a.stage = 'disbursed' AND a.country_id = {gt} AND a.fiscal_year >= 2009 AND a.fiscal_year <= 2011"
+    )
+    order = "ORDER BY a.fiscal_year, a.stage, a.id"
+    years = "a.fiscal_year >= 2008 AND a.fiscal_year <= 2012"
+    figures_sql = (
+        f"SELECT f.*, d.slug, d.name, s.key, s.title FROM {t['figure']} f "
+        f"JOIN {t['org']} d ON d.id = f.donor_id JOIN {t['source']} s ON s.id = f.source_id"
+    )
+    reconciliation_sql = [
+        figures_sql,
+        f"SELECT a.donor_id, a.stage, a.fiscal_year, SUM(a.amount), SUM(a.line_items) FROM {t['sub']} a "
+        f"WHERE a.donor_id IN (SELECT donor_id FROM {t['figure']}) "
+        "GROUP BY a.donor_id, a.stage, a.fiscal_year",
+    ]
+    reconciliation_scan = [
+        figures_sql,
+        f"SELECT a.donor_id, a.stage, a.fiscal_year, SUM(a.amount), COUNT(*) FROM {t['a']} a "
+        f"WHERE a.donor_id IN (SELECT donor_id FROM {t['figure']}) "
+        "GROUP BY a.donor_id, a.stage, a.fiscal_year",
+    ]
+
+    def sums(sql):
+        """The same statement over the subtotals: SUM of their counts instead of COUNT(*)."""
+        return sql.replace(f"FROM {t['a']} a", f"FROM {t['sub']} a").replace("COUNT(*)", "SUM(a.line_items)")
+
+    totals_by_year = (
+        f"SELECT a.fiscal_year, a.stage, SUM(a.amount), COUNT(*) FROM {t['a']} a "
+        "GROUP BY a.fiscal_year, a.stage"
+    )
+    totals_by_country = (
+        f"SELECT c.iso2, c.name, a.fiscal_year, a.stage, SUM(a.amount), COUNT(*) FROM {t['a']} a "
+        f"LEFT JOIN {t['country']} c ON c.id = a.country_id WHERE a.stage = 'disbursed' "
+        "GROUP BY c.iso2, c.name, a.fiscal_year, a.stage"
+    )
+    dashboard_sums = [
+        f"SELECT a.stage, SUM(a.amount), COUNT(*) FROM {t['a']} a WHERE {years} GROUP BY a.stage",
+        f"SELECT a.fiscal_year, ac.code, SUM(a.amount) FROM {t['a']} a "
+        f"LEFT JOIN {t['account']} ac ON ac.id = a.account_id "
+        f"WHERE a.stage = 'appropriated' AND {years} GROUP BY a.fiscal_year, ac.code",
+        f"SELECT c.iso2, c.name, SUM(a.amount) FROM {t['a']} a "
+        f"LEFT JOIN {t['country']} c ON c.id = a.country_id "
+        f"WHERE a.stage = 'disbursed' AND {years} GROUP BY c.iso2, c.name",
+    ]
+    explorer_sums = (
+        f"SELECT a.stage, SUM(a.amount), COUNT(*) FROM {t['a']} a "
+        f"WHERE a.stage = 'disbursed' AND a.country_id = {gt} GROUP BY a.stage"
+    )
+
+    def exists(table, column):
+        return f"SELECT x.* FROM {table} x WHERE EXISTS (SELECT 1 FROM {t['a']} a WHERE a.{column} = x.id)"
+
+    return [
+        # The floor: a request that asks the database next to nothing (the five objectives). Its
+        # app time is the fixed cost of a request through the middleware, DRF and JSON.
+        Case(
+            "fixed cost: the five objectives",
+            "/api/v1/objectives/",
+            {},
+            [f"SELECT * FROM {t['objective']} ORDER BY number"],
+        ),
+        Case(
+            "totals by fiscal_year",
+            "/api/v1/allocations/totals/",
+            {"group_by": "fiscal_year"},
+            [sums(totals_by_year)],
+            scan_sql=[totals_by_year],
+        ),
+        Case(
+            "totals by country,fiscal_year, stage=disbursed",
+            "/api/v1/allocations/totals/",
+            {"group_by": "country,fiscal_year", "stage": "disbursed"},
+            [sums(totals_by_country)],
+            scan_sql=[totals_by_country],
+        ),
+        Case(
+            "allocation list, page 1, filtered",
+            "/api/v1/allocations/",
+            LIST_FILTER,
+            [
+                sums(f"SELECT COUNT(*) FROM {t['a']} a WHERE {list_where}"),
+                f"SELECT {row_columns} FROM {t['a']} a {joins} WHERE {list_where} {order} LIMIT 50",
+            ],
+            scan_sql=[f"SELECT COUNT(*) FROM {t['a']} a WHERE {list_where}"],
+        ),
+        Case(
+            f"allocation list, page {page}, filtered",
+            "/api/v1/allocations/",
+            {**LIST_FILTER, "page": str(page)},
+            [
+                sums(f"SELECT COUNT(*) FROM {t['a']} a WHERE {list_where}"),
+                f"SELECT {row_columns} FROM {t['a']} a {joins} WHERE {list_where} {order} "
+                f"LIMIT 50 OFFSET {(page - 1) * 50}",
+            ],
+            scan_sql=[f"SELECT COUNT(*) FROM {t['a']} a WHERE {list_where}"],
+        ),
+        Case(
+            "reconciliation",
+            "/api/v1/reconciliation/",
+            {},
+            reconciliation_sql,
+            scan_sql=reconciliation_scan,
+        ),
+        Case(
+            "dashboard page",
+            "/",
+            {},
+            [*map(sums, dashboard_sums), *reconciliation_sql],
+            scan_sql=[*dashboard_sums, *reconciliation_scan],
+        ),
+        Case(
+            "explorer page, filtered",
+            "/allocations/",
+            {"stage": "disbursed", "country": "GT"},
+            [
+                exists(t["country"], "country_id"),
+                exists(t["org"], "donor_id"),
+                exists(t["program"], "program_id"),
+                exists(t["source"], "source_id"),
+                sums(explorer_sums),
+                f"SELECT {row_columns} FROM {t['a']} a {joins} "
+                f"WHERE a.stage = 'disbursed' AND a.country_id = {gt} {order} LIMIT 50",
+            ],
+            scan_sql=[explorer_sums],
+        ),
+        Case(
+            "CSV export, stage=appropriated",
+            "/api/v1/allocations/",
+            {**CSV_FILTER, "format": "csv"},
+            [f"SELECT {row_columns} FROM {t['a']} a {joins} WHERE a.stage = 'appropriated' {order}"],
+            repeat=0.25,
+            csv=True,
+        ),
+    ]
+
+
+def _client():
+    from django.test import Client
+
+    return Client(HTTP_HOST=HOST)
+
+
+def _consume(response) -> int:
+    """Reads the whole body, as a browser would; returns the number of bytes."""
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def _request(client, case):
+    started = time.perf_counter()
+    response = client.get(case.url, case.params)
+    size = _consume(response)
+    return (time.perf_counter() - started) * 1000, response, size
+
+
+def _run_sql(statements, *, csv):
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for statement in statements:
+            if csv and connection.vendor == "postgresql":
+                # The database's own CSV writer: the floor for any export.
+                cursor.cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH CSV HEADER", _Sink())
+            else:
+                cursor.execute(statement)
+                while cursor.fetchmany(2000):
+                    pass
+    return (time.perf_counter() - started) * 1000
+
+
+class _Sink:
+    def write(self, data):
+        return len(data)
+
+
+def measure(case: Case, repetitions: int, warmup: int = 1) -> Result:
+    """Times `case` through the app and as raw SQL, alternating, after `warmup` unmeasured rounds."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client()
+    repetitions = max(2, round(repetitions * case.repeat))
+    # Each request starts by emptying the query log (Django's request_started signal), so the
+    # capture must start from an empty log too.
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as captured:
+        _, response, size = _request(client, case)
+    # Read now: captured_queries is a view of the log, which the next request empties.
+    queries = [query["sql"] for query in captured.captured_queries]
+    status = response.status_code
+    for _ in range(warmup):
+        _request(client, case)
+        _run_sql(case.sql, csv=case.csv)
+    app_ms, sql_ms = [], []
+    for _ in range(repetitions):
+        app_ms.append(_request(client, case)[0])
+        sql_ms.append(_run_sql(case.sql, csv=case.csv))
+    scan_ms = None
+    if case.scan_sql:
+        _run_sql(case.scan_sql, csv=False)
+        scan_ms = [_run_sql(case.scan_sql, csv=False) for _ in range(max(2, repetitions // 4))]
+    result = Result(case.name, app_ms, sql_ms, len(queries), status, scan_ms=scan_ms)
+    result.extra["sql"] = queries
+    if case.csv:
+        result.rows = _csv_rows(client, case)
+        result.extra["bytes"] = size
+        result.extra["tracemalloc_mb"] = csv_tracemalloc_peak(client, case)
+    return result
+
+
+def _csv_rows(client, case):
+    response = client.get(case.url, case.params)
+    lines = sum(chunk.count(b"\n") for chunk in response.streaming_content)
+    return lines - 1  # the header
+
+
+def csv_tracemalloc_peak(client, case) -> float:
+    """Peak of Python allocations, in MB, while one streamed CSV response is produced and read."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        response = client.get(case.url, case.params)
+        _consume(response)
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def csv_memory_child(params: dict) -> dict:
+    """In this (fresh) process: export the line items matching `params` as CSV; memory and time."""
+    baseline = _rss_mb()
+    client = _client()
+    client.get("/api/v1/allocations/", {"page_size": 1})  # imports and connections, before measuring
+    before = _rss_mb()
+    started = time.perf_counter()
+    response = client.get("/api/v1/allocations/", {**params, "format": "csv"})
+    rows = -1
+    size = 0
+    for chunk in response.streaming_content:
+        rows += chunk.count(b"\n")
+        size += len(chunk)
+    seconds = time.perf_counter() - started
+    peak = _peak_rss_mb()
+    return {
+        "rows": rows,
+        "bytes": size,
+        "seconds": round(seconds, 2),
+        "rss_start_mb": round(baseline, 1),
+        "rss_before_mb": round(before, 1),
+        "rss_peak_mb": round(peak, 1),
+        "rss_growth_mb": round(peak - before, 1),
+    }
+
+
+def _rss_mb():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _peak_rss_mb():
+    # VmHWM, not getrusage's ru_maxrss: the latter keeps the parent's peak across fork and exec.
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def csv_memory(params: dict) -> dict:
+    """csv_memory_child in a new process, so that its peak resident size is the export's alone."""
+    output = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--csv-memory-child", json.dumps(params)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ.copy(),
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def p95(values):
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def format_table(results: list[Result]) -> str:
+    header = [
+        "endpoint",
+        "app ms (median / p95)",
+        "SQL ms (median / p95)",
+        "ratio",
+        "queries",
+        "status",
+        "same sums over line items, SQL ms",
+    ]
+    lines = []
+    for result in results:
+        lines.append(
+            [
+                result.name + (f" ({result.rows:,} rows)" if result.rows is not None else ""),
+                f"{result.app_median:.1f} / {p95(result.app_ms):.1f}",
+                f"{result.sql_median:.1f} / {p95(result.sql_ms):.1f}",
+                f"{result.ratio:.2f}",
+                str(result.queries),
+                str(result.status),
+                f"{statistics.median(result.scan_ms):.1f}" if result.scan_ms else "",
+            ]
+        )
+    widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
+
+    def line(cells):
+        return "| " + " | ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)) + " |"
+
+    separator = "|" + "|".join("-" * (width + 2) for width in widths) + "|"
+    return "\n".join([line(header), separator, *map(line, lines)])
+
+
+def run(repetitions: int = 20, *, only: list[str] | None = None) -> list[Result]:
+    return [
+        measure(case, repetitions) for case in cases() if not only or any(word in case.name for word in only)
+    ]
+
+
+def load(allocations: int, *, regenerate: bool) -> str:
+    """The seed data plus `allocations` synthetic line items; a matching database is kept as it is."""
+    from django.core.management import call_command
+
+    from funding.models import Allocation
+    from funding.synthetic import SOURCE_KEY
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if Allocation.objects.exists() and not Allocation.objects.filter(source__key=SOURCE_KEY).exists():
+        raise SystemExit(
+            "This database holds line items and no synthetic ones: the bench would add a million "
+            "generated line items to it. Point DATABASE_URL at a database of its own (make bench "
+            "defaults to carsi_bench)."
+        )
+    # With debug off, pages name their static files by the manifest that collectstatic writes.
+    call_command("collectstatic", verbosity=0, interactive=False)
+    call_command("load_seed", verbosity=0)
+    present = Allocation.objects.filter(source__key=SOURCE_KEY).count()
+    if present == allocations and not regenerate:
+        return f"{present:,} synthetic line items already loaded"
+    started = time.monotonic()
+    call_command("generate_synthetic", allocations=allocations, force=True, replace=True, verbosity=1)
+    return f"{allocations:,} synthetic line items generated in {time.monotonic() - started:.1f} s"
+
+
+def create_database(url: str) -> None:
+    """CREATE DATABASE, unless it exists, through the server's maintenance database."""
+    import dj_database_url
+    import psycopg2
+    from psycopg2 import sql
+
+    settings = dj_database_url.parse(url)
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=settings["USER"] or None,
+        password=settings["PASSWORD"] or None,
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+    )
+    connection.autocommit = True
+    with connection, connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings["NAME"])))
+            print(f"Created the database {settings['NAME']}.", file=sys.stderr)
+    connection.close()
+
+
+def machine() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server = cursor.fetchone()[0]
+    with open("/proc/meminfo") as meminfo:
+        ram_gb = int(meminfo.readline().split()[1]) / 2**20
+    return (
+        f"{os.cpu_count()} cores, {ram_gb:.0f} GB RAM, PostgreSQL {server}, "
+        f"Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}"
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--allocations", type=int, default=1_000_000, metavar="N")
+    parser.add_argument("--repetitions", type=int, default=20, metavar="R")
+    parser.add_argument("--regenerate", action="store_true", help="Generate the line items even if present.")
+    parser.add_argument("--only", nargs="*", help="Only the cases whose name contains one of these words.")
+    parser.add_argument("--show-queries", action="store_true", help="Print the SQL of each request.")
+    parser.add_argument("--csv-memory-child", metavar="PARAMS", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.allocations < 1 or args.repetitions < 1:
+        parser.error("--allocations and --repetitions must be 1 or more")
+
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        parser.error("set DATABASE_URL to a PostgreSQL database of its own, e.g. postgres://…/carsi_bench")
+    os.environ.update(BENCH_ENVIRONMENT)
+    os.environ.setdefault("DJANGO_SECRET_KEY", BENCH_SECRET_KEY)
+    if not args.csv_memory_child:
+        create_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    if args.csv_memory_child:
+        print(json.dumps(csv_memory_child(json.loads(args.csv_memory_child))))
+        return
+
+    print(load(args.allocations, regenerate=args.regenerate), file=sys.stderr)
+    print(f"Machine: {machine()}; {time.strftime('%Y-%m-%d')}", file=sys.stderr)
+    results = run(args.repetitions, only=args.only)
+    print(format_table(results))
+    if args.show_queries:
+        for result in results:
+            print(f"\n{result.name}:", *result.extra["sql"], sep="\n  ", file=sys.stderr)
+    for result in results:
+        if result.rows is not None:
+            print(
+                f"\n{result.name}: {result.rows:,} rows, {result.extra['bytes'] / 2**20:.1f} MB of CSV, "
+                f"Python allocations peak {result.extra['tracemalloc_mb']:.1f} MB (tracemalloc)"
+            )
+    if not args.only or any("CSV" in word for word in args.only):
+        for label, params in [("CSV export, stage=appropriated", CSV_FILTER), ("CSV export, every row", {})]:
+            memory = csv_memory(params)
+            print(
+                f"{label}, fresh process: {memory['rows']:,} rows in {memory['seconds']} s, "
+                f"peak RSS {memory['rss_peak_mb']} MB (was {memory['rss_before_mb']} MB before the "
+                f"export: +{memory['rss_growth_mb']} MB)"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""The benchmark's code paths on a small data set: every case measured, no timing asserted."""
+
+import os
+
+import pytest
+
+from bench import run
+from funding.models import Allocation
+from funding.synthetic import generate
+
+pytestmark = pytest.mark.django_db
+
+CASES = [
+    "fixed cost: the five objectives",
+    "totals by fiscal_year",
+    "totals by country,fiscal_year, stage=disbursed",
+    "allocation list, page 1, filtered",
+    "allocation list, page {page}, filtered",
+    "reconciliation",
+    "dashboard page",
+    "explorer page, filtered",
+    "CSV export, stage=appropriated",
+]
+
+
+@pytest.fixture
+def line_items():
+    generate(400, seed=5, force=True)
+
+
+def test_every_case_is_measured_and_tabled(line_items):
+    page = run.deep_page()
+    results = run.run(repetitions=2)
+    assert [result.name for result in results] == [name.format(page=page) for name in CASES]
+    for result in results:
+        assert result.status == 200, result.name
+        assert len(result.app_ms) == len(result.sql_ms) >= 2
+        assert all(ms > 0 for ms in result.app_ms + result.sql_ms)
+        assert result.ratio > 0
+        assert 1 <= result.queries <= 16, result.name
+        assert len(result.extra["sql"]) == result.queries
+    csv = results[-1]
+    assert csv.rows == Allocation.objects.filter(stage="appropriated").count()
+    assert csv.extra["tracemalloc_mb"] > 0
+    table = [
+        [cell.strip() for cell in line.split("|")[1:-1]] for line in run.format_table(results).splitlines()
+    ]
+    assert table[0] == [
+        "endpoint",
+        "app ms (median / p95)",
+        "SQL ms (median / p95)",
+        "ratio",
+        "queries",
+        "status",
+        "same sums over line items, SQL ms",
+    ]
+    for cells, result in zip(table[2:], results, strict=True):
+        assert cells[0].startswith(result.name)
+        assert cells[4] == str(result.queries)
+        # The cases the subtotals answer show what the same sums cost over the line items.
+        assert bool(cells[6]) == (result.scan_ms is not None)
+    assert {result.name for result in results if result.scan_ms} == {
+        "allocation list, page 1, filtered",
+        f"allocation list, page {page}, filtered",
+        "totals by fiscal_year",
+        "totals by country,fiscal_year, stage=disbursed",
+        "reconciliation",
+        "dashboard page",
+        "explorer page, filtered",
+    }
+    assert len(table) == 2 + len(CASES)
+
+
+def test_the_deep_page_exists_whatever_the_size(line_items):
+    page = run.deep_page()
+    matching = Allocation.objects.filter(
+        stage="disbursed", country__iso2="GT", fiscal_year__gte=2009, fiscal_year__lte=2011
+    ).count()
+    assert page == max(1, min(500, -(-matching // 50)))
+
+
+def test_csv_memory_is_measured_while_the_export_streams(line_items):
+    memory = run.csv_memory_child({"stage": "appropriated"})
+    assert memory["rows"] == Allocation.objects.filter(stage="appropriated").count()
+    assert memory["rss_peak_mb"] >= memory["rss_before_mb"] > 0
+
+
+def test_the_bench_refuses_sqlite_before_touching_the_environment(monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///bench.sqlite3")
+    debug = os.environ.get("DJANGO_DEBUG")
+    with pytest.raises(SystemExit) as exit_info:
+        run.main(["--allocations", "100"])
+    assert exit_info.value.code == 2
+    assert "set DATABASE_URL to a PostgreSQL database" in capsys.readouterr().err
+    assert os.environ.get("DJANGO_DEBUG") == debug
+
+
+def test_the_bench_refuses_a_bad_size(capsys):
+    with pytest.raises(SystemExit):
+        run.main(["--allocations", "0"])
+    assert "--allocations and --repetitions must be 1 or more" in capsys.readouterr().err
