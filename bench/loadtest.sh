@@ -2,7 +2,8 @@
 # `make loadtest`: `make serve` (gunicorn) with the seed data on 127.0.0.1, under wrk for
 # LOADTEST_SECONDS (30) with LOADTEST_CONNECTIONS (50) connections over the dashboard, the explorer,
 # a filtered list, the totals and the reconciliation. Prints requests/s, latency percentiles and
-# errors; fails if any request failed. DATABASE_URL as for `make serve` (SQLite by default).
+# errors; fails if any request failed. The database is LOADTEST_DATABASE_URL (DATABASE_URL is never
+# used, so that an exported production URL is not seeded): a new SQLite file unless it is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,7 @@ if ! command -v wrk >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
 
+export DATABASE_URL="${LOADTEST_DATABASE_URL:-sqlite:///$(mktemp -d -t carsi-load-XXXX)/load.sqlite3}"
 export PORT=${PORT:-8093}
 export LOADTEST_SECONDS=${LOADTEST_SECONDS:-30}
 export LOADTEST_CONNECTIONS=${LOADTEST_CONNECTIONS:-50}

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from funding.models import Allocation, ReportedFigure, Source
 from programs.models import Program
@@ -34,7 +34,13 @@ def default_path() -> Path:
 def backup(path: Path | None = None) -> Path:
     path = Path(path or default_path())
     path.parent.mkdir(parents=True, exist_ok=True)
-    call_command("dumpdata", natural_foreign=True, exclude=EXCLUDED, output=str(path), verbosity=0)
+    # One consistent snapshot, whatever is written meanwhile.
+    fresh = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and fresh:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        call_command("dumpdata", natural_foreign=True, exclude=EXCLUDED, output=str(path), verbosity=0)
     return path.resolve()
 
 
@@ -63,5 +69,6 @@ def restore(path: Path) -> dict[str, int]:
             )
         # The roles that `migrate` created are replaced by the backup's own, with their ids.
         Group.objects.filter(user__isnull=True).delete()
-        call_command("loaddata", str(path), verbosity=0)
+        # An absolute path: loaddata would otherwise search each app's fixtures/ first.
+        call_command("loaddata", str(path.resolve()), verbosity=0)
     return holdings()

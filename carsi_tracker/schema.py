@@ -22,6 +22,7 @@ ERRORS = {
     "406": "None of the accepted formats can be given (JSON, CSV, the browsable API).",
     "409": "The `version` sent is not the current one: someone else changed the object first.",
     "412": "The If-Match version is not the current one: someone else changed the object first.",
+    "414": "The request line is over 4,094 bytes (gunicorn's limit); the server's own HTML page.",
     "415": "The request body is not JSON or form data.",
     "428": "A change must say which version it edits (`version` in the body, or If-Match).",
     "429": "Too many anonymous requests; Retry-After says when to come back.",
@@ -52,6 +53,8 @@ def error_responses(result, generator, request, public):
             parameters = {parameter["name"] for parameter in operation.get("parameters", [])}
             if parameters - {"format"} or "requestBody" in operation:
                 codes.add("400")
+            if parameters:
+                codes.add("414")
             if "{" in path or parameters & {"page", "format"}:
                 codes.add("404")
             if method in WRITES:
@@ -65,11 +68,16 @@ def error_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             # An error comes in the format asked for: JSON, or CSV (field,message) with ?format=csv.
             formats = ["application/json"]
-            if any("text/csv" in answer.get("content", {}) for answer in responses.values()):
+            if "format" in parameters or any(
+                "text/csv" in answer.get("content", {}) for answer in responses.values()
+            ):
                 formats.append("text/csv")
             for code in sorted(codes):
                 responses.setdefault(code, {"description": ERRORS[code]})
                 content = responses[code].setdefault("content", {})
+                if code == "414":  # answered by gunicorn before the request reaches the app
+                    content.setdefault("text/html", {"schema": {"type": "string"}})
+                    continue
                 for media_type in formats:
                     content.setdefault(media_type, {"schema": {"$ref": "#/components/schemas/Error"}})
             if method in READS and {} not in operation.get("security", [{}]):

@@ -75,6 +75,9 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
 
     def filter_queryset(self, queryset):
         # The filterset is kept: the totals and the page count read the subtotals through it.
+        self.filterset = None
+        if not self.filter_backends:  # actions that take no filters (the history)
+            return queryset
         self.filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
         if self.filterset is None:
             return queryset

@@ -10,6 +10,7 @@ On SQLite, a migration that rebuilds the line-item table drops its triggers with
 """
 
 from django.db import connection as default_connection
+from django.db import transaction
 from django.db.models import Count, Sum
 
 from funding.models import Allocation, Subtotal
@@ -44,11 +45,13 @@ def _key(row: str, vendor: str) -> str:
 
 
 def _add(row: str, vendor: str) -> str:
+    # SQLite keeps decimals with cents as floating point: every sum is rounded back to the cent,
+    # so that no error builds up over a subtotal's many changes.
     return (
         INSERT
         + f"VALUES ({_key(row, vendor)}, {row}.donor_id, {row}.stage, {row}.fiscal_year, {row}.account_id, "
         f"{row}.country_id, {row}.amount, 1) "
-        "ON CONFLICT (key) DO UPDATE SET amount = funding_subtotal.amount + excluded.amount, "
+        "ON CONFLICT (key) DO UPDATE SET amount = round(funding_subtotal.amount + excluded.amount, 2), "
         "line_items = funding_subtotal.line_items + 1;"
     )
 
@@ -56,7 +59,7 @@ def _add(row: str, vendor: str) -> str:
 def _take_away(row: str, vendor: str) -> str:
     key = _key(row, vendor)
     return (
-        f"UPDATE funding_subtotal SET amount = amount - {row}.amount, line_items = line_items - 1 "
+        f"UPDATE funding_subtotal SET amount = round(amount - {row}.amount, 2), line_items = line_items - 1 "
         f"WHERE key = {key}; "
         f"DELETE FROM funding_subtotal WHERE key = {key} AND line_items = 0;"
     )
@@ -167,14 +170,17 @@ def rebuild(connection=default_connection) -> int:
     """Recompute every subtotal from the line items (one GROUP BY); returns how many there are."""
     vendor = connection.vendor
     key = _key("a", vendor)
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if vendor == "postgresql":
+            # No line item may be written between emptying the table and filling it again.
+            cursor.execute(f"LOCK TABLE {Allocation._meta.db_table} IN SHARE MODE")
         # TRUNCATE on PostgreSQL: a new, compact table rather than dead rows left behind.
         cursor.execute(
             "TRUNCATE funding_subtotal" if vendor == "postgresql" else "DELETE FROM funding_subtotal"
         )
         cursor.execute(
             INSERT + f"SELECT {key}, a.donor_id, a.stage, a.fiscal_year, a.account_id, a.country_id, "
-            "SUM(a.amount), COUNT(*) "
+            f"{'SUM(a.amount)' if vendor == 'postgresql' else 'round(SUM(a.amount), 2)'}, COUNT(*) "
             f"FROM {Allocation._meta.db_table} a "
             "GROUP BY a.donor_id, a.stage, a.fiscal_year, a.account_id, a.country_id"
         )
@@ -226,9 +232,12 @@ def totals_queryset(filterset, group_by=()):
         for name, value in filterset.form.cleaned_data.items()
         if name != "ordering" and value not in (None, "", [], ())
     }
-    if in_use <= Subtotal.FILTERS and set(group_by) <= Subtotal.DIMENSIONS:
-        return filterset.filter_queryset(Subtotal.objects.all())
-    return filterset.qs
+    if not (in_use <= Subtotal.FILTERS and set(group_by) <= Subtotal.DIMENSIONS):
+        return filterset.qs
+    queryset = Subtotal.objects.all()
+    for name in Subtotal.FILTERS:  # the same filters, applied to the subtotals' same-named columns
+        queryset = filterset.filters[name].filter(queryset, filterset.form.cleaned_data.get(name))
+    return queryset
 
 
 def line_item_count(filterset) -> int | None:

@@ -4,14 +4,12 @@
 # and any response that does not match its schema.
 #   1. every read, anonymous;  2. every write, as an Editor with an API token.
 # The writes change data, so the run gets a database of its own: a new SQLite file unless
-# DATABASE_URL names one (which should be a throwaway database).
+# FUZZ_DATABASE_URL names one (a throwaway database; DATABASE_URL is never used).
 # FUZZ_SECONDS bounds each of the two runs (default 60).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -z "${DATABASE_URL:-}" ]; then
-  export DATABASE_URL="sqlite:///$(mktemp -d -t carsi-fuzz-XXXX)/fuzz.sqlite3"
-fi
+export DATABASE_URL="${FUZZ_DATABASE_URL:-sqlite:///$(mktemp -d -t carsi-fuzz-XXXX)/fuzz.sqlite3}"
 export PORT=${PORT:-8091}
 export FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 
@@ -23,7 +21,7 @@ exec scripts/with_server.sh bash -euo pipefail -c '
   .venv/bin/schemathesis run "$BASE_URL/api/v1/schema/" "${common[@]}" --include-method GET
 
   echo "== fuzzing every write, as an Editor"
-  token=$(.venv/bin/python manage.py shell -c "
+  token=$(.venv/bin/python manage.py shell --no-imports -c "
 from django.contrib.auth.models import Group, User
 from rest_framework.authtoken.models import Token
 user, _ = User.objects.get_or_create(username=\"fuzz-editor\")

@@ -16,6 +16,9 @@ export BASE_URL="http://127.0.0.1:$PORT"
 .venv/bin/python manage.py migrate --noinput --verbosity 0
 .venv/bin/python manage.py load_seed
 
+if curl -fsS -o /dev/null "$BASE_URL/healthz" 2>/dev/null; then
+  echo "Something already answers on $BASE_URL: stop it or choose another PORT."; exit 1
+fi
 log=$(mktemp -t carsi-serve-XXXX.log)
 setsid make --no-print-directory serve >"$log" 2>&1 &
 server=$!
@@ -27,6 +30,7 @@ trap stop EXIT
 
 for _ in $(seq 60); do
   curl -fsS "$BASE_URL/healthz" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || break  # the server stopped: no use waiting
   sleep 1
 done
 if ! curl -fsS "$BASE_URL/healthz" >/dev/null 2>&1; then

@@ -131,3 +131,22 @@ def test_restored_line_items_bring_their_subtotals_with_them(tmp_path):
     call_command("restore", tmp_path / "carsi.json.gz")
     assert Allocation.objects.count() == 54
     assert subtotals.differences() == []
+
+
+@pytest.mark.django_db
+def test_history_of_deleted_objects_is_backed_up_and_restored(tmp_path):
+    """A source deleted after its line items leaves history rows that point at it."""
+    source = Source.objects.create(key="a-short-lived-report", title="A report withdrawn later")
+    item = Allocation.objects.first()
+    item.pk, item.source, item.source_detail = None, source, "cited once"
+    item.save()
+    item.delete()
+    source_id = source.pk
+    source.delete()
+    assert Allocation.history.filter(source_id=source_id).count() == 2  # created, deleted
+
+    call_command("backup", output=tmp_path / "carsi.json.gz")
+    empty_the_database()
+    call_command("restore", tmp_path / "carsi.json.gz")
+    assert Allocation.history.filter(source_id=source_id).count() == 2
+    assert not Source.objects.filter(key="a-short-lived-report").exists()

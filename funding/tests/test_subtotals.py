@@ -134,3 +134,34 @@ def test_generated_line_items_come_with_their_subtotals():
     generate(300, seed=3, force=True)
     assert subtotals.differences() == []
     assert sum(row.line_items for row in Subtotal.objects.all()) == Allocation.objects.count() == 354
+
+
+def test_the_history_of_a_line_item_takes_no_filters(client):
+    item = Allocation.objects.exclude(stage="disbursed").first()
+    assert client.get(f"/api/v1/allocations/{item.pk}/history/?stage=disbursed").status_code == 200
+    assert client.get(f"/api/v1/allocations/{item.pk}/history/?country=XX").status_code == 200
+
+
+def test_sqlite_and_postgresql_subtotals_stay_on_the_cent_through_many_changes():
+    item = Allocation.objects.filter(stage="disbursed").first()
+    for cents in range(1, 60):
+        item.amount += Decimal("0.07") if cents % 2 else Decimal("-0.03")
+        item.save()
+    subtotal = Subtotal.objects.get(
+        donor=item.donor,
+        stage=item.stage,
+        fiscal_year=item.fiscal_year,
+        account=item.account,
+        country=item.country,
+    )
+    expected = sum(
+        Allocation.objects.filter(
+            donor=item.donor,
+            stage=item.stage,
+            fiscal_year=item.fiscal_year,
+            account=item.account,
+            country=item.country,
+        ).values_list("amount", flat=True)
+    )
+    assert subtotal.amount == expected  # exactly, not to within a cent
+    assert subtotals.differences() == []
