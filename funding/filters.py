@@ -148,6 +148,8 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
     on SQLite as on PostgreSQL, whichever the direction."""
 
     def filter(self, qs, value):
+        # "?ordering=," reads as empty names: they order by nothing, rather than by a field "".
+        value = [param for param in value or [] if param.strip("-")]
         if not value:
             return qs
         ordering = []

@@ -5,7 +5,8 @@
 #   1. every read, anonymous;  2. every write, as an Editor with an API token.
 # The writes change data, so the run gets a database of its own: a new SQLite file unless
 # FUZZ_DATABASE_URL names one (a throwaway database; DATABASE_URL is never used).
-# FUZZ_SECONDS bounds each of the two runs (default 60).
+# FUZZ_SECONDS bounds each of the two runs (default 60); FUZZ_SEED fixes the generated requests,
+# so that a run can be repeated exactly (CI uses one; unset, each run explores afresh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,7 @@ exec scripts/with_server.sh bash -euo pipefail -c '
   # One worker: hypothesis parses lambdas with ast.parse, which CPython 3.11 cannot run in two
   # threads at once ("AST constructor recursion depth mismatch").
   common=(--checks "$checks" --max-time "$FUZZ_SECONDS" --workers 1 --suppress-health-check too_slow,filter_too_much --warnings off)
+  if [ -n "${FUZZ_SEED:-}" ]; then common+=(--seed "$FUZZ_SEED"); fi
 
   echo "== fuzzing every read, anonymous"
   .venv/bin/schemathesis run "$BASE_URL/api/v1/schema/" "${common[@]}" --include-method GET

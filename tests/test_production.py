@@ -302,3 +302,15 @@ def test_the_log_goes_to_stdout():
     )
     assert "a line for the log" in result.stdout
     assert "a line for the log" not in result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("ordering", "status"), [(",", 200), (",,-amount", 200), ("-", 400), (" , ", 400)])
+def test_empty_ordering_names_are_ignored_not_a_crash(client, ordering, status):
+    """Found by fuzzing: "?ordering=," once ordered by a field named ""."""
+    response = client.get("/api/v1/allocations/", {"ordering": ordering, "page_size": 3})
+    assert response.status_code == status
+    assert client.get("/allocations/", {"ordering": ordering}).status_code == status
+    if ordering == ",,-amount":
+        amounts = [float(row["amount"]) for row in response.json()["results"]]
+        assert amounts == sorted(amounts, reverse=True)
