@@ -77,6 +77,7 @@ MIDDLEWARE = [
     # Static files from the app itself, compressed and cached for a year under hashed names.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "carsi_tracker.middleware.RejectNullCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -314,3 +314,23 @@ def test_empty_ordering_names_are_ignored_not_a_crash(client, ordering, status):
     if ordering == ",,-amount":
         amounts = [float(row["amount"]) for row in response.json()["results"]]
         assert amounts == sorted(amounts, reverse=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/reported-figures/?source=a%00b",
+        "/api/v1/allocations/?country=G%00T",
+        "/api/v1/sources/a%00b/",
+        "/api/v1/allocations/?search=x%00",
+        "/allocations/?donor=%00",
+        "/countries/G%00/",
+    ],
+)
+def test_a_nul_character_in_the_address_is_a_400(client, url):
+    """Found by fuzzing: PostgreSQL refuses NUL in a string, which once ended as a 500."""
+    response = client.get(url)
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert "NUL character" in response.json()["detail"]
