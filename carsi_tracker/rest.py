@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -176,3 +177,19 @@ class NaturalKeyRelatedField(serializers.SlugRelatedField):
             self.fail("does_not_exist", model=queryset.model._meta.verbose_name, value=data)
         except (TypeError, ValueError):
             self.fail("does_not_exist", model=queryset.model._meta.verbose_name, value=data)
+
+
+@extend_schema_field({"type": "string", "nullable": True, "readOnly": True})
+class RelatedLabel(serializers.Field):
+    """A related object's name ("country.name"), or null where there is no related object.
+
+    Always present: a CharField with source="country.name" and default=None is left out of the
+    response to a partial update (PATCH) when the relation is empty, which breaks the schema.
+    """
+
+    def __init__(self, path: str, **kwargs):
+        relation, self.attribute_name = path.rsplit(".", 1)
+        super().__init__(source=relation, read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return getattr(value, self.attribute_name)

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from carsi_tracker.api_editing import VersionedSerializerMixin
-from carsi_tracker.rest import ModelValidationMixin, NaturalKeyRelatedField
+from carsi_tracker.rest import ModelValidationMixin, NaturalKeyRelatedField, RelatedLabel
 from funding.models import POSITIVE_AMOUNT, Allocation, FundingAccount, ReportedFigure, Source, Stage
 from funding.reconciliation import Verdict
 from partners.models import Country, Organization
@@ -34,7 +34,7 @@ class SourceSerializer(VersionedSerializerMixin, ModelValidationMixin, serialize
 
 def _label(source, **kwargs):
     """A related object's name; null where the relation is (a regional line item has no country)."""
-    return serializers.CharField(source=source, read_only=True, default=None, allow_null=True, **kwargs)
+    return RelatedLabel(source, **kwargs)
 
 
 class AllocationSerializer(VersionedSerializerMixin, ModelValidationMixin, serializers.ModelSerializer):

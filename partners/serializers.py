@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from carsi_tracker.rest import ModelValidationMixin, NaturalKeyRelatedField
+from carsi_tracker.rest import ModelValidationMixin, NaturalKeyRelatedField, RelatedLabel
 from partners.models import Country, Organization
 
 
@@ -14,13 +14,11 @@ class OrganizationSerializer(ModelValidationMixin, serializers.ModelSerializer):
     parent = NaturalKeyRelatedField(
         slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
     )
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, allow_null=True)
+    parent_name = RelatedLabel("parent.name")
     home_country = NaturalKeyRelatedField(
         slug_field="iso2", queryset=Country.objects.all(), required=False, allow_null=True
     )
-    home_country_name = serializers.CharField(
-        source="home_country.name", read_only=True, default=None, allow_null=True
-    )
+    home_country_name = RelatedLabel("home_country.name")
 
     class Meta:
         model = Organization

@@ -2,7 +2,7 @@ from django.db import transaction
 from rest_framework import serializers
 
 from carsi_tracker.api_editing import VersionedSerializerMixin
-from carsi_tracker.rest import ModelValidationMixin, NaturalKeyRelatedField
+from carsi_tracker.rest import ModelValidationMixin, NaturalKeyRelatedField, RelatedLabel
 from funding.models import Source
 from partners.models import Country, Organization
 from programs.models import Objective, PartnerRole, Program, ProgramPartner
@@ -38,9 +38,7 @@ class ProgramSerializer(VersionedSerializerMixin, ModelValidationMixin, serializ
     lead_organization = NaturalKeyRelatedField(
         slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
     )
-    lead_organization_name = serializers.CharField(
-        source="lead_organization.name", read_only=True, default=None, allow_null=True
-    )
+    lead_organization_name = RelatedLabel("lead_organization.name")
     partners = ProgramPartnerSerializer(source="participations", many=True, required=False)
     sources = NaturalKeyRelatedField(
         slug_field="key", queryset=Source.objects.all(), many=True, required=False

@@ -334,3 +334,28 @@ def test_a_nul_character_in_the_address_is_a_400(client, url):
     assert response.status_code == 400
     if url.startswith("/api/"):
         assert "NUL character" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_a_partial_update_answers_every_name_even_when_its_relation_is_empty(django_user_model):
+    """Found by fuzzing: a PATCH answer left out lead_organization_name when the program had none."""
+    from rest_framework.test import APIClient
+
+    from programs.models import Program
+
+    editor = django_user_model.objects.create_user("editor", password="pw-for-tests-only")
+    editor.groups.add(Group.objects.get(name="Editor"))
+    api = APIClient()
+    api.force_authenticate(editor)
+    program = Program.objects.filter(lead_organization__isnull=True).first()
+    body = api.patch(
+        f"/api/v1/programs/{program.slug}/", {"summary": "Edited.", "version": program.version}, format="json"
+    ).json()
+    assert "lead_organization_name" in body and body["lead_organization_name"] is None
+    from funding.models import Allocation
+
+    regional = Allocation.objects.filter(country__isnull=True).first()
+    body = api.patch(
+        f"/api/v1/allocations/{regional.pk}/", {"note": "Edited.", "version": regional.version}, format="json"
+    ).json()
+    assert body["country_name"] is None and body["donor_name"]
