@@ -5,8 +5,8 @@
 #   1. every read, anonymous;  2. every write, as an Editor with an API token.
 # The writes change data, so the run gets a database of its own: a new SQLite file unless
 # FUZZ_DATABASE_URL names one (a throwaway database; DATABASE_URL is never used).
-# FUZZ_SECONDS bounds each of the two runs (default 60); FUZZ_SEED fixes the generated requests,
-# so that a run can be repeated exactly (CI uses one; unset, each run explores afresh).
+# FUZZ_SECONDS bounds each of the two runs (default 60); FUZZ_SEED fixes the random draw (CI uses
+# one; unset, each run explores afresh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
