@@ -33,6 +33,11 @@ class StaleEdit(ValidationError):
         self.current_version = current_version
         if current_version is None:
             message = f"This {instance._meta.verbose_name} has been deleted since you opened it."
+        elif expected_version is None:
+            message = (
+                f"This {instance._meta.verbose_name} has been brought back (it is now version "
+                f"{current_version}) since you opened its deleted version. Nothing was saved."
+            )
         else:
             last = instance.history.only("history_user__username").select_related("history_user").first()
             by = f" by {last.history_user.username}" if last and last.history_user else ""
@@ -43,6 +48,14 @@ class StaleEdit(ValidationError):
                 "Nothing was saved: reload it, look at that change, and make yours again."
             )
         super().__init__({"version": [message]})
+
+
+def stored_version(instance: Versioned, *, lock: bool = False) -> int | None:
+    """The version of the row as stored now; None once it has been deleted."""
+    rows = type(instance)._default_manager.filter(pk=instance.pk)
+    if lock:
+        rows = rows.select_for_update()
+    return rows.values_list("version", flat=True).first()
 
 
 def claim_version(instance: Versioned, expected_version) -> None:
@@ -57,16 +70,27 @@ def claim_version(instance: Versioned, expected_version) -> None:
         raise ValidationError(
             {"version": [f"The version must be a whole number, the one you read; got {expected_version!r}."]}
         ) from None
-    current = (
-        type(instance)
-        ._default_manager.select_for_update()
-        .filter(pk=instance.pk)
-        .values_list("version", flat=True)
-        .first()
-    )
+    current = stored_version(instance, lock=True)
     if current != expected:
         raise StaleEdit(instance, expected, current)
     instance.version = expected + 1
+
+
+def claim_revert(instance: Versioned, expected_version) -> None:
+    """As claim_version, for writing an old version back: the row must still be as the editor saw it.
+
+    `expected_version` is the version stored when the old one was opened, or None if the row
+    had been deleted then (the revert brings it back). A restored row continues its own count
+    of versions, so no version number is ever used twice.
+    """
+    if expected_version is not None:
+        claim_version(instance, expected_version)
+        return
+    current = stored_version(instance, lock=True)
+    if current is not None:
+        raise StaleEdit(instance, None, current)
+    last = instance.history.order_by("-history_date", "-history_id").values_list("version", flat=True).first()
+    instance.version = (last or 0) + 1
 
 
 @dataclass(frozen=True)
