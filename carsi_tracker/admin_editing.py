@@ -4,9 +4,11 @@ from django import forms
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
+from import_export import resources
 from simple_history.admin import SimpleHistoryAdmin
 
 from carsi_tracker.editing import claim_revert, claim_version, stored_version
+from carsi_tracker.rest import neutralize_formula
 
 
 def is_historical(instance) -> bool:
@@ -94,3 +96,14 @@ class VersionedAdmin(SimpleHistoryAdmin):
         for inline_form in formset.forms:
             inline_form.instance._change_reason = reason
         super().save_formset(request, form, formset, change)
+
+
+class SafeExportResource(resources.ModelResource):
+    """The admin's CSV and XLSX export, through the formula guard of every export.
+
+    django-import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only drops a leading "="
+    (not +, -, @, tab or carriage return) and turns every cell, numbers included, into text.
+    """
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralize_formula(super().export_field(field, instance, **kwargs))

@@ -2,16 +2,20 @@
 
 import copy
 import csv
+import json
+import re
 from collections.abc import Iterable
 from functools import partial
+from itertools import chain, islice
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework import parsers, serializers
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BaseRenderer
 from rest_framework.settings import api_settings
@@ -71,13 +75,24 @@ class Pagination(PageNumberPagination):
             raise NotFound({"page": [str(error.detail)]}) from None
 
 
-def csv_safe(value):
-    """A cell as text; a text cell that a spreadsheet would run as a formula is quoted with '."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+# What a spreadsheet reads as the start of a formula (OWASP's list, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def neutralize_formula(value):
+    """A cell for a CSV or spreadsheet file: a text cell that would run as a formula is made inert
+    with a leading ', as OWASP advises; numbers, and text that is just a number, are left alone.
+
+    The one guard of every export: the API's CSV, the admin's CSV and XLSX.
+    """
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
+
+
+def csv_cell(value):
+    return "" if value is None else neutralize_formula(value)
 
 
 class _Echo:
@@ -86,13 +101,20 @@ class _Echo:
 
 
 def stream_csv(filename: str, header: list[str], rows: Iterable[Iterable]) -> StreamingHttpResponse:
-    """A CSV download written row by row as the rows arrive, never held whole in memory."""
+    """A CSV download written row by row as the rows arrive, never held whole in memory.
+
+    The first row is read before the answer starts: a database that fails is then a 503 (see
+    carsi_tracker.middleware), not a "200 OK" file with a header and nothing under it. A failure
+    later on breaks the HTTP/1.1 chunked stream, which every client reports as incomplete.
+    """
+    rows = iter(rows)
+    first = list(islice(rows, 1))
     writer = csv.writer(_Echo())
 
     def lines():
         yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([csv_safe(value) for value in row])
+        for row in chain(first, rows):
+            yield writer.writerow([csv_cell(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -123,9 +145,38 @@ class CSVRenderer(BaseRenderer):
         return ("\n".join(lines) + "\n").encode(self.charset)
 
 
+# Numbers as the API documents them, in the digits 0-9: Python alone would also read "1e9",
+# "1_000", "+5", full-width "１００" or Arabic-Indic "٢٠٠٨" as numbers.
+PLAIN_INTEGER = re.compile(r"-?[0-9]+")
+
+
+class PlainIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, str) and not PLAIN_INTEGER.fullmatch(data.strip())):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class PlainDecimalField(serializers.DecimalField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, str) and not PLAIN_NUMBER.fullmatch(data.strip())):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ModelValidationMixin:
     """Runs the model's own full_clean() on writes, so the API refuses what the model refuses,
-    with the same messages, before the database would."""
+    with the same messages, before the database would; numbers are read in plain digits only."""
+
+    serializer_field_mapping = serializers.ModelSerializer.serializer_field_mapping | {
+        models.IntegerField: PlainIntegerField,
+        models.SmallIntegerField: PlainIntegerField,
+        models.BigIntegerField: PlainIntegerField,
+        models.PositiveIntegerField: PlainIntegerField,
+        models.PositiveSmallIntegerField: PlainIntegerField,
+        models.PositiveBigIntegerField: PlainIntegerField,
+        models.DecimalField: PlainDecimalField,
+    }
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -193,3 +244,22 @@ class RelatedLabel(serializers.Field):
 
     def to_representation(self, value):
         return getattr(value, self.attribute_name)
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing with a 400 what would otherwise end as a 500: nesting deeper than
+    Python's stack, and strings that are no text (a lone surrogate such as "\\ud800", which no
+    database stores). Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE before this runs.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except RecursionError:
+            raise ParseError("JSON parse error - the body is nested too deeply.") from None
+        except UnicodeEncodeError:
+            raise ParseError(
+                "JSON parse error - a string holds a lone surrogate (such as \\ud800), which is no text."
+            ) from None
+        return data

@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
-from import_export import fields, resources
+from import_export import fields
 from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from carsi_tracker.admin_editing import VersionCheckForm, VersionedAdmin
+from carsi_tracker.admin_editing import SafeExportResource, VersionCheckForm, VersionedAdmin
 from funding.admin_import import import_urls
 from funding.models import Allocation, FundingAccount, ReportedFigure, Source
 from funding.money import format_exact
@@ -38,7 +38,7 @@ class SourceAdmin(VersionedAdmin):
         return format_html('<a href="{}">{}</a>', url, source.line_item_count)
 
 
-class AllocationResource(resources.ModelResource):
+class AllocationResource(SafeExportResource):
     """The export columns: the import format's natural keys, with readable names beside them."""
 
     donor = fields.Field(attribute="donor__slug", column_name="donor")
@@ -106,7 +106,7 @@ class AllocationAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
         return import_urls(self) + super().get_urls()
 
 
-class ReportedFigureResource(resources.ModelResource):
+class ReportedFigureResource(SafeExportResource):
     donor = fields.Field(attribute="donor__slug", column_name="donor")
     source = fields.Field(attribute="source__key", column_name="source")
 
