@@ -1,6 +1,8 @@
 """Who is asking, and how often: the API rate limit for anonymous requests and the login lockout."""
 
 from django.conf import settings
+from django.core.cache import caches
+from django.utils.connection import ConnectionProxy
 from rest_framework import throttling
 
 
@@ -26,6 +28,8 @@ class AnonRateThrottle(throttling.AnonRateThrottle):
     The rate is read when each request is checked, not once at start-up, so that the setting
     (DJANGO_API_ANON_RATE) is the one place it lives.
     """
+
+    cache = ConnectionProxy(caches, "throttle")
 
     def get_rate(self):
         return settings.API_ANON_RATE

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "carsi_tracker.middleware.RejectNullCharacters",
+    # A database that is down, too slow or in a conflict: 503 with Retry-After, not 500.
+    "carsi_tracker.middleware.DatabaseUnavailable",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -116,14 +118,39 @@ WSGI_APPLICATION = "carsi_tracker.wsgi.application"
 
 # SQLite in the project folder unless DATABASE_URL names another database,
 # e.g. postgres://root@127.0.0.1:5432/carsi
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=60,
-        # A connection kept open across a database restart is checked before use, not failed on.
-        conn_health_checks=True,
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+            conn_max_age=60,
+            # A connection kept open across a database restart is checked before use, not failed on.
+            conn_health_checks=True,
+        )
+    }
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL cannot be read ({error}); use sqlite:///path/to/file.sqlite3 or "
+        "postgres://user@host:5432/name."
+    ) from None
+# A database that does not answer must not hold a request (and the server's threads) for ever:
+# connecting gives up after DJANGO_DB_CONNECT_TIMEOUT seconds, and PostgreSQL cancels any statement
+# running longer than DJANGO_DB_STATEMENT_TIMEOUT seconds (0: no limit). Either ends as a 503.
+DB_CONNECT_TIMEOUT = env_int("DJANGO_DB_CONNECT_TIMEOUT", default=5)
+DB_STATEMENT_TIMEOUT = env_int("DJANGO_DB_STATEMENT_TIMEOUT", default=30)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": DB_CONNECT_TIMEOUT,
+            "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}",
+            # A connection to a server that went away is noticed within a minute, not two hours.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }
     )
-}
+# /healthz gives the database this long to answer `SELECT 1` before answering 503.
+HEALTHZ_TIMEOUT = env_int("DJANGO_HEALTHZ_TIMEOUT", default=3)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The line-item indexes carry the summed columns (INCLUDE) on PostgreSQL; SQLite, which has no
@@ -178,17 +205,24 @@ AXES_CLIENT_IP_CALLABLE = "carsi_tracker.limits.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-# The API rate limit for anonymous requests is counted in this cache. The default is per
-# process; with several gunicorn workers set REDIS_URL so that they share one count.
-if env_str("REDIS_URL", default=""):
+# The API rate limit for anonymous requests is counted in the "throttle" cache: Redis when REDIS_URL
+# is set (one count for every worker of every app server), else files in THROTTLE_CACHE_DIR, which
+# every gunicorn worker of one machine shares (a count per process would let each worker allow the
+# full rate).
+REDIS_URL = env_str("REDIS_URL", default="")
+if REDIS_URL:
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env_str("REDIS_URL", default=""),
-        }
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "throttle": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("DJANGO_THROTTLE_CACHE_DIR", default=str(BASE_DIR / ".cache" / "throttle")),
+        },
+    }
 API_ANON_RATE = env_rate("DJANGO_API_ANON_RATE", default="120/minute")
 
 REST_FRAMEWORK = {
@@ -202,6 +236,11 @@ REST_FRAMEWORK = {
     # Where edits are versioned, a stale one is a 409/412 naming the version (carsi_tracker.editing).
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "carsi_tracker.rest.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "carsi_tracker.rest.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Anonymous requests: API_ANON_RATE per client address (429 with Retry-After beyond it).
     "DEFAULT_THROTTLE_CLASSES": ["carsi_tracker.limits.AnonRateThrottle"],
     "NUM_PROXIES": NUM_PROXIES,

@@ -21,3 +21,9 @@ WHITENOISE_USE_FINDERS = True
 AXES_ENABLED = False
 # The rate-limit tests set their own rate; the rest of the suite is not throttled.
 API_ANON_RATE = None
+# Each test counts its own requests, in memory; tests/test_production.py checks the shared count
+# of separate processes under the normal settings.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
+}

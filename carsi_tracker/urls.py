@@ -14,5 +14,6 @@ urlpatterns = [
     path("favicon.ico", favicon),
 ]
 
+handler400 = "carsi_tracker.views.bad_request"
 handler404 = "carsi_tracker.views.page_not_found"
 handler500 = "carsi_tracker.views.server_error"

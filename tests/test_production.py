@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
@@ -160,9 +160,9 @@ def test_favicon_ico_leads_to_the_site_icon(client):
 @pytest.fixture
 def limited(settings):
     settings.API_ANON_RATE = "3/minute"
-    cache.clear()
+    caches["throttle"].clear()
     yield
-    cache.clear()
+    caches["throttle"].clear()
 
 
 @pytest.mark.django_db
