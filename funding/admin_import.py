@@ -120,6 +120,7 @@ def _render_preview(model_admin, request, report, *, rows=(), token=None, confir
             preview_rows=[
                 (line, [row.get(column, "") for column in IMPORT_COLUMNS])
                 for line, row in rows[:PREVIEW_ROWS]
+                if isinstance(row, dict)  # an unreadable row is among the errors instead
             ],
             token=token,
             confirming=confirming,

@@ -17,6 +17,9 @@ from funding.models import Allocation, Subtotal
 from funding.money import cents
 
 TRIGGERS = ("funding_subtotal_insert", "funding_subtotal_delete", "funding_subtotal_update")
+# The first key of the advisory locks on subtotals (pg_advisory_xact_lock(LOCK_CLASS, hash of the
+# subtotal's key)): a number of this project's own, so no other use of advisory locks meets them.
+LOCK_CLASS = 0x5CA751
 INSERT = (
     "INSERT INTO funding_subtotal "
     "(key, donor_id, stage, fiscal_year, account_id, country_id, amount, line_items) "
@@ -115,6 +118,19 @@ def _postgresql_statements() -> list[str]:
             "WHERE s.key = gone.key AND s.line_items = 0;"
         )
 
+    def lock(rows: str) -> str:
+        # Every subtotal the statement will change, locked before any is changed, in one order
+        # shared by every transaction (volatile functions in a target list run after ORDER BY):
+        # two writers moving money between the same subtotals in opposite directions wait for
+        # each other instead of deadlocking. Advisory locks cover subtotals not created yet.
+        return (
+            f"PERFORM pg_advisory_xact_lock({LOCK_CLASS}, lock_id) FROM "
+            f"(SELECT DISTINCT hashtext(k.key) AS lock_id FROM ({rows}) k) ids ORDER BY lock_id;"
+        )
+
+    def keys(rows: str) -> str:
+        return f"SELECT {_key('r', 'postgresql')} AS key FROM {rows} r"
+
     # Of an UPDATE, only the rows whose summed columns changed move money between subtotals.
     moved = (
         "(SELECT {side}.* FROM old_rows o JOIN new_rows n ON n.id = o.id "
@@ -123,12 +139,16 @@ def _postgresql_statements() -> list[str]:
     )
     function = """CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
         BEGIN {body} RETURN NULL; END $$ LANGUAGE plpgsql"""
+    old_moved, new_moved = moved.format(side="o"), moved.format(side="n")
     return [
-        function.format(name="funding_subtotal_inserted", body=add("new_rows")),
-        function.format(name="funding_subtotal_deleted", body=take_away("old_rows")),
+        function.format(name="funding_subtotal_inserted", body=lock(keys("new_rows")) + add("new_rows")),
+        function.format(name="funding_subtotal_deleted", body=lock(keys("old_rows")) + take_away("old_rows")),
         function.format(
             name="funding_subtotal_updated",
-            body=take_away(moved.format(side="o")) + " " + add(moved.format(side="n")),
+            body=lock(f"{keys(old_moved)} UNION {keys(new_moved)}")
+            + take_away(old_moved)
+            + " "
+            + add(new_moved),
         ),
         function.format(name="funding_subtotal_empty", body="DELETE FROM funding_subtotal;"),
         *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name in (*TRIGGERS, "funding_subtotal_truncate")),
@@ -142,6 +162,32 @@ def _postgresql_statements() -> list[str]:
         f"CREATE TRIGGER funding_subtotal_truncate AFTER TRUNCATE ON {table} "
         "FOR EACH STATEMENT EXECUTE FUNCTION funding_subtotal_empty()",
     ]
+
+
+def subtotal_key(donor_id, stage, fiscal_year, account_id, country_id) -> str:
+    """The key of the subtotal a line item counts in, as the triggers write it."""
+    return "|".join(
+        str(part) if part is not None else "-"
+        for part in (donor_id, stage, fiscal_year, account_id, country_id)
+    )
+
+
+def lock_subtotals(keys, connection=default_connection) -> None:
+    """Take, in a transaction that will write line items in several statements (an import), the locks
+    its triggers would take one statement at a time, all at once and in the triggers' order.
+
+    Taken statement by statement, an import's locks would not be in one order overall, and a
+    writer locking in that order could deadlock with it. Locks already held are taken again at
+    no cost. Nothing to do on SQLite, which lets one transaction write at a time.
+    """
+    if connection.vendor != "postgresql" or not keys:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_advisory_xact_lock({LOCK_CLASS}, lock_id) FROM "
+            "(SELECT DISTINCT hashtext(key) AS lock_id FROM unnest(%s::text[]) key) ids ORDER BY lock_id",
+            [sorted(set(keys))],
+        )
 
 
 def installed_triggers(connection=default_connection) -> set[str]:

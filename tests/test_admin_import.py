@@ -115,7 +115,8 @@ def test_a_bad_row_is_listed_and_nothing_can_be_confirmed(admin_client_logged_in
     assert response.status_code == 200
     assert [str(error) for error in response.context["report"].errors] == [
         'line 6, country: unknown country "XX"',
-        'line 6, amount: "12.3a": “12.3a” value must be a decimal number.',
+        'line 6, amount: "12.3a": write it as dollars in the digits 0–9, at most two decimals after a '
+        "point, no thousands separators: 2550319.00",
     ]
     content = response.content.decode()
     assert "2 errors in 5 rows: nothing was written." in content
