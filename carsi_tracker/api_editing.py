@@ -1,6 +1,9 @@
 """API edits that lose nothing: versioned updates and the change history of an object."""
 
-from django.db import transaction
+import re
+
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -8,6 +11,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from simple_history.utils import update_change_reason
 
+from carsi_tracker.db import run_in_transaction
 from carsi_tracker.editing import StaleEdit, claim_version, history_entries
 
 
@@ -31,6 +35,63 @@ class EditConflict(APIException):
 class PreconditionFailed(APIException):
     status_code = 412
     default_code = "precondition_failed"
+
+
+class StillReferred(APIException):
+    status_code = 409
+    default_code = "protected"
+
+
+def _referred_by(error: ProtectedError | RestrictedError) -> str:
+    counts = {}
+    for obj in error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects:
+        meta = obj._meta
+        counts[meta] = counts.get(meta, 0) + 1
+    return ", ".join(
+        f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}"
+        for meta, count in counts.items()
+    )
+
+
+class WriteMixin:
+    """Writes that end in an answer that says what happened, never a 500.
+
+    Each write runs in a transaction of its own, run again if the database cancels it to break a
+    deadlock with another (a 503 with Retry-After if it keeps doing so); deleting an object that
+    others still refer to is a 409 naming them; a write that collides with one saved meanwhile
+    (the database's unique constraints) is a 409.
+    """
+
+    def create(self, request, *args, **kwargs):
+        create = super().create
+        return self._write(lambda: create(request, *args, **kwargs))
+
+    def update(self, request, *args, **kwargs):
+        update = super().update
+        return self._write(lambda: update(request, *args, **kwargs))
+
+    def destroy(self, request, *args, **kwargs):
+        destroy = super().destroy
+        return self._write(lambda: destroy(request, *args, **kwargs))
+
+    def perform_destroy(self, instance):
+        try:
+            super().perform_destroy(instance)
+        except (ProtectedError, RestrictedError) as error:
+            raise StillReferred(
+                {
+                    "detail": f"This {instance._meta.verbose_name} cannot be deleted: {_referred_by(error)} "
+                    "still refer to it. Change or delete those first."
+                }
+            ) from None
+
+    def _write(self, write):
+        try:
+            return run_in_transaction(write)
+        except IntegrityError:
+            raise EditConflict(
+                {"detail": "This change collides with one saved meanwhile; read the data again and retry."}
+            ) from None
 
 
 class VersionedSerializerMixin(serializers.Serializer):
@@ -63,21 +124,25 @@ class VersionedSerializerMixin(serializers.Serializer):
         return super().update(instance, validated_data)
 
 
+ETAG_VERSION = re.compile(r'(?:W/)?"?([0-9]{1,18})"?')
+
+
 def _if_match_version(request):
     header = request.headers.get("If-Match")
     if header is None:
         return None
-    tag = header.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
+    match = ETAG_VERSION.fullmatch(header.strip())
+    if match is None:
         raise ValidationError({"If-Match": [f'Expected the ETag of a version, such as "3"; got {header!r}.']})
-    return int(tag)
+    return int(match.group(1))
 
 
-class VersionedEditMixin:
-    """A viewset whose updates name the version they start from; a stale update is refused.
+class VersionedEditMixin(WriteMixin):
+    """A viewset whose updates and deletes name the version they start from; a stale one is refused.
 
-    The version comes from an If-Match header (412 when stale) or the body's `version`
-    (409 when stale); an update with neither is a 428. Reads carry the version as an ETag.
+    The version comes from an If-Match header (412 when stale) or, for updates, the body's
+    `version` (409 when stale); an update or delete with neither is a 428. Reads carry the
+    version as an ETag.
     """
 
     def retrieve(self, request, *args, **kwargs):
@@ -86,8 +151,7 @@ class VersionedEditMixin:
         return response
 
     def update(self, request, *args, **kwargs):
-        with transaction.atomic():
-            response = super().update(request, *args, **kwargs)
+        response = super().update(request, *args, **kwargs)
         response["ETag"] = f'"{response.data["version"]}"'
         return response
 
@@ -103,18 +167,23 @@ class VersionedEditMixin:
             raise exception(error.message_dict) from None
         serializer.save()
 
-    def destroy(self, request, *args, **kwargs):
-        with transaction.atomic():
-            return super().destroy(request, *args, **kwargs)
-
     def perform_destroy(self, instance):
         expected = _if_match_version(self.request)
-        if expected is not None:
-            try:
-                claim_version(instance, expected)
-            except StaleEdit as error:
-                raise PreconditionFailed(error.message_dict) from None
-        instance.delete()
+        if expected is None:
+            raise PreconditionRequired(
+                {
+                    "version": [
+                        "Say which version you are deleting, as its ETag in an If-Match header "
+                        '(If-Match: "3"): a delete made from a stale read could remove a change you '
+                        "have not seen."
+                    ]
+                }
+            )
+        try:
+            claim_version(instance, expected)
+        except StaleEdit as error:
+            raise PreconditionFailed(error.message_dict) from None
+        super().perform_destroy(instance)
 
 
 class FieldChangeSerializer(serializers.Serializer):
@@ -127,7 +196,10 @@ class HistoryEntrySerializer(serializers.Serializer):
     history_id = serializers.IntegerField()
     version = serializers.IntegerField(allow_null=True)
     date = serializers.DateTimeField()
-    user = serializers.CharField(allow_null=True, help_text="Who made the change; null when not recorded.")
+    user = serializers.CharField(
+        allow_null=True,
+        help_text="Who made the change (shown to the tracker's staff; null for others, or if not recorded).",
+    )
     type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
     reason = serializers.CharField()
     changes = FieldChangeSerializer(many=True, help_text="Each changed field, old and new value.")
@@ -139,4 +211,5 @@ class HistoryMixin:
     @extend_schema(responses={200: HistoryEntrySerializer(many=True)}, filters=False)
     @action(detail=True, pagination_class=None, filter_backends=[])
     def history(self, request, *args, **kwargs):
-        return Response(HistoryEntrySerializer(history_entries(self.get_object()), many=True).data)
+        entries = history_entries(self.get_object(), with_users=request.user.is_staff)
+        return Response(HistoryEntrySerializer(entries, many=True).data)

@@ -111,8 +111,12 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
-def history_entries(instance) -> list[HistoryEntry]:
-    """The instance's change history, newest first, each entry with the fields it changed."""
+def history_entries(instance, *, with_users: bool) -> list[HistoryEntry]:
+    """The instance's change history, newest first, each entry with the fields it changed.
+
+    Who made each change is told only `with_users` (to the tracker's own staff): the public sees
+    what changed, when and why, not which editor's login did it.
+    """
     foreign_keys = [
         field.name for field in instance._meta.concrete_fields if field.many_to_one and field.editable
     ]
@@ -135,7 +139,7 @@ def history_entries(instance) -> list[HistoryEntry]:
                 history_id=record.history_id,
                 version=getattr(record, "version", None),
                 date=record.history_date,
-                user=record.history_user.username if record.history_user else None,
+                user=record.history_user.username if with_users and record.history_user else None,
                 type=HISTORY_TYPES[record.history_type],
                 reason=record.history_change_reason or "",
                 changes=changes,

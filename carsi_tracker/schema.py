@@ -20,12 +20,16 @@ ERRORS = {
     "403": "The user lacks the permission for this change.",
     "404": "No such object, a page beyond the last, or an unknown ?format.",
     "406": "None of the accepted formats can be given (JSON, CSV, the browsable API).",
-    "409": "The `version` sent is not the current one: someone else changed the object first.",
+    "409": "The `version` sent is not the current one (someone else changed the object first), or the "
+    "object is still referred to by others and cannot be deleted.",
     "412": "The If-Match version is not the current one: someone else changed the object first.",
+    "413": "The request body is larger than the API accepts.",
     "414": "The request line is over 4,094 bytes (gunicorn's limit); the server's own HTML page.",
     "415": "The request body is not JSON or form data.",
-    "428": "A change must say which version it edits (`version` in the body, or If-Match).",
+    "428": "A change or delete must say which version it edits (`version` in the body, or If-Match).",
     "429": "Too many anonymous requests; Retry-After says when to come back.",
+    "503": "The database is not answering, or cancelled a write to break a conflict; nothing was "
+    "changed. Retry-After says when to try again.",
 }
 
 READS = {"get", "head"}
@@ -42,6 +46,13 @@ def _is_versioned(operation, components) -> bool:
     return False
 
 
+def _is_versioned_path(path, result) -> bool:
+    """A detail path whose PUT or PATCH takes a version: its DELETE needs one (If-Match) too."""
+    item = result.get("paths", {}).get(path, {})
+    components = result.get("components", {}).get("schemas", {})
+    return any(_is_versioned(item[method], components) for method in ("put", "patch") if method in item)
+
+
 def error_responses(result, generator, request, public):
     components = result.get("components", {}).get("schemas", {})
     components["Error"] = ERROR
@@ -49,7 +60,7 @@ def error_responses(result, generator, request, public):
         for method, operation in item.items():
             if method not in READS | WRITES:
                 continue
-            codes = {"406", "429"}
+            codes = {"406", "429", "503"}
             parameters = {parameter["name"] for parameter in operation.get("parameters", [])}
             if parameters - {"format"} or "requestBody" in operation:
                 codes.add("400")
@@ -60,11 +71,13 @@ def error_responses(result, generator, request, public):
             if method in WRITES:
                 codes |= {"401", "403"}
             if method in {"post", "put", "patch"}:
-                codes.add("415")
+                codes |= {"409", "413", "415"}  # 409: collides with a row saved meanwhile
             if method in {"put", "patch"} and _is_versioned(operation, components):
                 codes |= {"409", "412", "428"}
             if method == "delete" and "{" in path:
-                codes.add("412")
+                codes.add("409")  # still referred to by other rows
+                if _is_versioned_path(path, result):
+                    codes |= {"412", "428"}
             responses = operation.setdefault("responses", {})
             # An error comes in the format asked for: JSON, or CSV (field,message) with ?format=csv.
             formats = ["application/json"]

@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from carsi_tracker.api_editing import HistoryMixin, VersionedEditMixin
+from carsi_tracker.api_editing import HistoryMixin, VersionedEditMixin, WriteMixin
 from carsi_tracker.rest import stream_csv, wants_csv
 from funding.dimensions import DIMENSIONS, parse_group_by
 from funding.exports import ALLOCATION_COLUMNS, allocation_rows, reconciliation_table, totals_table
@@ -39,7 +39,7 @@ FORMAT_PARAMETER = OpenApiParameter(
 CSV_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="With format=csv: text/csv, one row per item.")
 
 
-class FundingAccountViewSet(viewsets.ModelViewSet):
+class FundingAccountViewSet(WriteMixin, viewsets.ModelViewSet):
     queryset = FundingAccount.objects.all()
     serializer_class = FundingAccountSerializer
     lookup_field = "code"

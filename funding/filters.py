@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 
+from carsi_tracker.rest import PLAIN_INTEGER, PLAIN_NUMBER
 from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from funding.models import Allocation, FundingAccount, ReportedFigure, Scope, Source, Stage
 from partners.models import Country, Organization
@@ -129,8 +130,28 @@ class StrictBooleanFilter(django_filters.Filter):
     field_class = StrictBooleanField
 
 
+class PlainIntegerField(forms.IntegerField):
+    """A whole number in the digits 0-9, as the API documents (int() also reads "٢٠٠٨" or "1_000")."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not PLAIN_INTEGER.fullmatch(value.strip()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class PlainDecimalField(forms.DecimalField):
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not PLAIN_NUMBER.fullmatch(value.strip()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class IntegerFilter(django_filters.Filter):
-    field_class = forms.IntegerField
+    field_class = PlainIntegerField
+
+
+class AmountFilter(django_filters.NumberFilter):
+    field_class = PlainDecimalField
 
 
 def _fiscal_year_filter(lookup_expr, label):
@@ -163,7 +184,7 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
 
 
 def _amount_filter(lookup_expr, label):
-    return django_filters.NumberFilter(
+    return AmountFilter(
         field_name="amount",
         lookup_expr=lookup_expr,
         label=label,

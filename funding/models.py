@@ -194,6 +194,7 @@ class Allocation(Versioned):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = "line item"
         ordering = ["fiscal_year", "stage", "id"]
         constraints = [
             models.CheckConstraint(
@@ -324,7 +325,8 @@ class Subtotal(models.Model):
         blank=True,
         related_name="+",
     )
-    amount = models.DecimalField(max_digits=20, decimal_places=2)
+    # As wide as Python's decimal arithmetic goes (28 digits): no sum of valid line items overflows it.
+    amount = models.DecimalField(max_digits=28, decimal_places=2)
     line_items = models.PositiveIntegerField()
 
     objects = SubtotalQuerySet.as_manager()

@@ -90,7 +90,11 @@ def allocation_detail(request, pk):
     return render(
         request,
         "funding/allocation_detail.html",
-        {"allocation": allocation, "same_table": same_table, "history": history_entries(allocation)},
+        {
+            "allocation": allocation,
+            "same_table": same_table,
+            "history": history_entries(allocation, with_users=request.user.is_staff),
+        },
     )
 
 

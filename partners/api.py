@@ -1,11 +1,12 @@
 from rest_framework import viewsets
 
+from carsi_tracker.api_editing import WriteMixin
 from partners.filters import CountryFilter, OrganizationFilter
 from partners.models import Country, Organization
 from partners.serializers import CountrySerializer, OrganizationSerializer
 
 
-class CountryViewSet(viewsets.ModelViewSet):
+class CountryViewSet(WriteMixin, viewsets.ModelViewSet):
     queryset = Country.objects.all()
     serializer_class = CountrySerializer
     filterset_class = CountryFilter
@@ -13,7 +14,7 @@ class CountryViewSet(viewsets.ModelViewSet):
     lookup_value_regex = "[A-Z]{2}"
 
 
-class OrganizationViewSet(viewsets.ModelViewSet):
+class OrganizationViewSet(WriteMixin, viewsets.ModelViewSet):
     queryset = Organization.objects.select_related("parent", "home_country")
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter

@@ -1,12 +1,12 @@
 from rest_framework import viewsets
 
-from carsi_tracker.api_editing import HistoryMixin, VersionedEditMixin
+from carsi_tracker.api_editing import HistoryMixin, VersionedEditMixin, WriteMixin
 from programs.filters import ProgramFilter
 from programs.models import Objective, Program
 from programs.serializers import ObjectiveSerializer, ProgramSerializer
 
 
-class ObjectiveViewSet(viewsets.ModelViewSet):
+class ObjectiveViewSet(WriteMixin, viewsets.ModelViewSet):
     queryset = Objective.objects.all()
     serializer_class = ObjectiveSerializer
     lookup_field = "number"

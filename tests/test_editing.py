@@ -102,11 +102,14 @@ def test_an_api_edit_is_in_the_history_with_user_values_and_reason(make_user, es
     )
     assert response.status_code == 200, response.json()
 
-    history = APIClient().get(f"{API}{esf_2008.pk}/history/").json()
+    history = editor.get(f"{API}{esf_2008.pk}/history/").json()
     assert [(entry["type"], entry["version"], entry["user"]) for entry in history] == [
         ("changed", 2, "ed"),
         ("created", 1, None),
     ]
+    # The public reads the same history without the editors' logins.
+    public = APIClient().get(f"{API}{esf_2008.pk}/history/").json()
+    assert public == [entry | {"user": None} for entry in history]
     assert history[0]["reason"] == "Corrected from GAO-13-771"
     assert history[0]["changes"] == [
         {"field": "amount", "old": "25000000.00", "new": "25500000.00"},

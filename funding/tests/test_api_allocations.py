@@ -404,7 +404,11 @@ def test_editor_creates_updates_and_deletes_with_natural_keys(editor):
     allocation.refresh_from_db()
     assert (allocation.amount, allocation.country, allocation.version) == (Decimal("2000.00"), None, 2)
 
-    assert client.delete(f"{URL}{allocation.pk}/").status_code == 204
+    # A delete names the version it removes, as an update does.
+    assert client.delete(f"{URL}{allocation.pk}/").status_code == 428
+    assert client.delete(f"{URL}{allocation.pk}/", HTTP_IF_MATCH='"1"').status_code == 412
+    assert Allocation.objects.filter(pk=allocation.pk).exists()
+    assert client.delete(f"{URL}{allocation.pk}/", HTTP_IF_MATCH='"2"').status_code == 204
     assert not Allocation.objects.filter(pk=allocation.pk).exists()
 
 
