@@ -1,6 +1,7 @@
 """What the database's refusals mean for a request: a conflict worth running again, or a database
 that is not answering (both a 503 with Retry-After, never a 500)."""
 
+import logging
 import random
 import time
 
@@ -10,6 +11,8 @@ from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connec
 # they succeed. 40001 serialization_failure, 40P01 deadlock_detected.
 CONFLICT_CODES = {"40001", "40P01"}
 ATTEMPTS = 4
+
+logger = logging.getLogger(__name__)
 
 
 def sqlstate(error: Exception) -> str | None:
@@ -52,6 +55,13 @@ def run_in_transaction(func, *, using: str = DEFAULT_DB_ALIAS, attempts: int = A
         except OperationalError as error:
             if connections[using].in_atomic_block or not is_conflict(error) or attempt == attempts:
                 raise
+            logger.warning(
+                "The database cancelled a transaction to resolve a conflict (SQLSTATE %s); "
+                "running it again (attempt %d of %d).",
+                sqlstate(error),
+                attempt + 1,
+                attempts,
+            )
         # Both sides of a deadlock retrying at once would meet again: wait a little, at random.
         time.sleep(random.uniform(0.01, 0.05) * attempt)
     raise AssertionError("unreachable")

@@ -8,6 +8,9 @@ from partners.models import Country, Organization
 from programs.models import Objective, Program
 
 MONEY = {"max_digits": 15, "decimal_places": 2}
+# A sum of line items, or a difference of sums, has as many digits as the database gives it: a few
+# line items near the largest amount a line item may hold already pass 15 digits.
+SUM = {"max_digits": None, "decimal_places": 2}
 
 
 class FundingAccountSerializer(ModelValidationMixin, serializers.ModelSerializer):
@@ -157,18 +160,18 @@ class TotalsRowSerializer(serializers.Serializer):
     program_name = serializers.CharField(required=False, allow_null=True)
     source = serializers.CharField(required=False)
     source_name = serializers.CharField(required=False)
-    amount = serializers.DecimalField(**MONEY)
+    amount = serializers.DecimalField(**SUM)
     count = serializers.IntegerField()
 
 
 class StageTotalSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(**MONEY)
+    amount = serializers.DecimalField(**SUM)
     count = serializers.IntegerField()
 
 
 class GrandTotalSerializer(serializers.Serializer):
     amount = serializers.DecimalField(
-        **MONEY,
+        **SUM,
         allow_null=True,
         help_text="The sum of every matching line item when they are all of one stage; null when "
         "several stages match, since stages are never added together (see by_stage).",
@@ -195,19 +198,18 @@ class ReconciliationSerializer(serializers.Serializer):
     fiscal_year_min = serializers.IntegerField(source="figure.fiscal_year_min", allow_null=True)
     fiscal_year_max = serializers.IntegerField(source="figure.fiscal_year_max", allow_null=True)
     as_of = serializers.CharField(source="figure.as_of")
-    line_item_sum = serializers.DecimalField(**MONEY, allow_null=True)
+    line_item_sum = serializers.DecimalField(**SUM, allow_null=True)
     line_item_count = serializers.IntegerField()
     difference = serializers.DecimalField(
-        **MONEY, allow_null=True, help_text="Line-item sum minus the reported amount."
+        **SUM, allow_null=True, help_text="Line-item sum minus the reported amount."
     )
     difference_pct = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
+        **SUM,
         allow_null=True,
         help_text="The difference as a percentage of the reported amount.",
     )
     other_stages = serializers.DictField(
-        child=serializers.DecimalField(**MONEY),
+        child=serializers.DecimalField(**SUM),
         help_text="Sums of the other stages for the same donor and period.",
     )
     verdict = serializers.ChoiceField(choices=Verdict.choices)

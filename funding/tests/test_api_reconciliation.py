@@ -1,5 +1,6 @@
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from rest_framework.test import APIClient
@@ -112,3 +113,34 @@ def test_reconciliation_csv(api):
     assert commitment["other_appropriated"] == "135000000.00"
     assert commitment["verdict"] == "no_line_items"
     assert commitment["line_item_sum"] == ""
+
+
+def test_sums_beyond_fifteen_digits_are_served_whole(api):
+    """The largest amount a line item may hold, summed with the others, is answered, not a 500."""
+    from django.db import connection
+
+    from funding.models import Allocation, Source
+    from partners.models import Organization
+
+    Allocation.objects.create(
+        fiscal_year=2010,
+        stage="disbursed",
+        amount=Decimal("9999999999999.99"),
+        donor=Organization.objects.get(slug="united-states"),
+        source=Source.objects.get(key="gao-13-295r"),
+        source_detail="largest amount",
+    )
+    # 12,075,000 of seed disbursements plus the new one: 16 significant digits, which PostgreSQL
+    # keeps; SQLite stores decimals as floating point and keeps 15.
+    expected = "10000012074999.99" if connection.vendor == "postgresql" else "10000012075000.00"
+    response = api.get(URL)
+    assert response.status_code == 200
+    row = by_key(response.json())["gao-disbursed-2013"]
+    assert row["line_item_sum"] == expected
+    assert row["difference"] == str(Decimal(expected) - 189_000_000)
+    totals = api.get("/api/v1/allocations/totals/?stage=disbursed").json()
+    assert totals["total"]["amount"] == expected
+    csv_rows = list(
+        csv.DictReader(io.StringIO(b"".join(api.get(URL + "?format=csv").streaming_content).decode()))
+    )
+    assert {row["key"]: row["line_item_sum"] for row in csv_rows}["gao-disbursed-2013"] == expected
