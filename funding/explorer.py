@@ -8,7 +8,7 @@ from django.urls import reverse
 from carsi_tracker.rest import IdPagePaginator
 from funding.dimensions import DIMENSIONS
 from funding.filters import AllocationFilter, split_values
-from funding.links import filter_query, row_url
+from funding.links import explorer_url, filter_query, row_url
 from funding.models import STAGE_ORDER, Allocation, FundingAccount, Source, Stage
 from funding.subtotals import totals_queryset
 from partners.models import Country, Organization
@@ -135,6 +135,23 @@ def _cell(row, base_filters):
     if row is None:
         return (None, None)
     return (row["amount"], row_url(row, **base_filters))
+
+
+DETAIL_PAGE_SIZE = 50
+
+
+def detail_line_items(queryset, querydict, stage_totals, **filters) -> dict:
+    """One page of a detail page's line items (country, program, objective, source), never all of them.
+
+    `stage_totals` are the page's own sums per stage of the same line items: their counts give the
+    number of rows without a COUNT(*). The rest are a link away, in the explorer.
+    """
+    paginator = IdPagePaginator(queryset.for_listing().order_by("fiscal_year", "stage", "id"), DETAIL_PAGE_SIZE)
+    paginator.count = sum(row["count"] for row in stage_totals)
+    return {
+        "line_items": paginator.get_page(querydict.get("page")),
+        "line_items_explorer_url": explorer_url(**filters),
+    }
 
 
 def explore(querydict):

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from carsi_tracker.editing import history_entries
 from funding.charts import Bar, Segment, horizontal_bars, stacked_columns
-from funding.explorer import explore
+from funding.explorer import detail_line_items, explore
 from funding.fiscal import CARSI_FIRST_YEAR, CARSI_LAST_YEAR
 from funding.links import row_url
 from funding.models import STAGE_ORDER, Allocation, FundingAccount, ReportedFigure, Source, Stage, Subtotal
@@ -130,18 +130,16 @@ def source_detail(request, key):
         .distinct()
         .select_related("donor", "source")
     )
+    stage_totals = line_items.totals()
     return render(
         request,
         "funding/source_detail.html",
         {
             "source": source,
-            "stage_totals": line_items.totals(),
+            "stage_totals": stage_totals,
             "by_year": line_items.totals(["fiscal_year"]),
             "reconciliations": reconcile(figures),
             "programs": source.programs.all(),
-            "line_items": line_items.for_listing().order_by("fiscal_year", "stage", "country__name", "id")[
-                :200
-            ],
-            "line_item_count": line_items.count(),
+            **detail_line_items(line_items, request.GET, stage_totals, source=source.key),
         },
     )

@@ -1,7 +1,8 @@
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from funding.models import STAGE_ORDER, Allocation
+from funding.explorer import detail_line_items
+from funding.models import STAGE_ORDER, Allocation, Subtotal
 from partners.models import Country
 from programs.models import Program
 
@@ -26,8 +27,10 @@ def country_list(request):
 
 def country_detail(request, iso2):
     country = get_object_or_404(Country, iso2=iso2.upper())
-    line_items = Allocation.objects.filter(country=country)
-    by_year = line_items.totals(["fiscal_year"])
+    # Country is one of the columns the subtotals keep: every sum here is read from them.
+    subtotals = Subtotal.objects.filter(country=country)
+    by_year = subtotals.totals(["fiscal_year"])
+    stage_totals = subtotals.totals()
     stages = sorted({row["stage"] for row in by_year}, key=STAGE_ORDER.__getitem__)
     years = sorted({row["fiscal_year"] for row in by_year})
     cells = {(row["fiscal_year"], row["stage"]): row for row in by_year}
@@ -40,10 +43,12 @@ def country_detail(request, iso2):
             "country": country,
             "stages": stages,
             "table": [(year, [cells.get((year, stage)) for stage in stages]) for year in years],
-            "stage_totals": line_items.totals(),
-            "regional_totals": Allocation.objects.filter(country__isnull=True).totals(),
+            "stage_totals": stage_totals,
+            "regional_totals": Subtotal.objects.filter(country__isnull=True).totals(),
             "programs": programs,
             "regional_programs": regional_programs,
-            "line_items": line_items.for_listing().order_by("fiscal_year", "stage", "id"),
+            **detail_line_items(
+                Allocation.objects.filter(country=country), request.GET, stage_totals, country=country.iso2
+            ),
         },
     )

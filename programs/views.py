@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
+from funding.explorer import detail_line_items
 from funding.models import Allocation
 from partners.models import Country
 from programs.filters import ProgramFilter
@@ -36,13 +37,14 @@ def program_list(request):
 def program_detail(request, slug):
     program = get_object_or_404(Program.objects.for_listing(), slug=slug)
     line_items = Allocation.objects.filter(program=program)
+    stage_totals = line_items.totals()
     return render(
         request,
         "programs/program_detail.html",
         {
             "program": program,
-            "stage_totals": line_items.totals(),
-            "line_items": line_items.for_listing().order_by("fiscal_year", "stage", "id"),
+            "stage_totals": stage_totals,
+            **detail_line_items(line_items, request.GET, stage_totals, program=program.slug),
         },
     )
 
@@ -64,13 +66,14 @@ def objective_detail(request, number):
     line_items = Allocation.objects.filter(objective=objective)
     programs = list(objective.programs.for_listing())
     funding = _funding_by_program(programs)
+    stage_totals = line_items.totals()
     return render(
         request,
         "programs/objective_detail.html",
         {
             "objective": objective,
             "rows": [(program, funding.get(program.slug, [])) for program in programs],
-            "stage_totals": line_items.totals(),
-            "line_items": line_items.for_listing().order_by("fiscal_year", "stage", "id"),
+            "stage_totals": stage_totals,
+            **detail_line_items(line_items, request.GET, stage_totals, objective=objective.number),
         },
     )

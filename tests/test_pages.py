@@ -331,3 +331,58 @@ def test_a_missing_page_is_the_site_own_404(client):
     assert "<h1>Not found</h1>" in html
     assert "/countries/XX/" in html
     assert 'href="/countries/GT/"' in html
+
+
+# Detail pages stay bounded however many line items they touch
+
+
+@pytest.fixture
+def many_guatemala_line_items():
+    """130 more line items in Guatemala, for objective 2 and one program, citing one source."""
+    template = Allocation.objects.filter(country__iso2="GT", stage="disbursed").order_by("id").first()
+    program = Program.objects.get(slug="guatemala-aviation-program")
+    Allocation.objects.bulk_create(
+        Allocation(
+            fiscal_year=2010,
+            stage="obligated",
+            amount=Decimal(1000 + index),
+            donor_id=template.donor_id,
+            account_id=template.account_id,
+            country_id=template.country_id,
+            objective_id=2,
+            program=program,
+            source_id=template.source_id,
+            source_detail=f"bulk row {index}",
+        )
+        for index in range(130)
+    )
+    return program
+
+
+@pytest.mark.parametrize(
+    "url, queries, count, explorer_filter",
+    [
+        # country; per year and stage, per stage, regional per stage (subtotals); programs (2);
+        # one page of line items with their related rows joined
+        ("/countries/GT/", 7, 135, {"country": ["GT"]}),
+        # program with its relations (5); its sums per stage; one page of line items
+        ("/programs/guatemala-aviation-program/", 7, 130, {"program": ["guatemala-aviation-program"]}),
+        # objective; its programs (5), their sums; its sums per stage; one page of line items
+        ("/objectives/2/", 9, 130, {"objective": ["2"]}),
+        # source; its sums per stage and per year; the figures citing it and their line-item
+        # subtotals (reconciliation); its programs; one page of line items
+        ("/sources/gao-13-295r/", 7, 167, {"source": ["gao-13-295r"]}),
+    ],
+)
+def test_a_detail_page_shows_one_page_of_its_line_items_and_links_to_the_rest(
+    client, django_assert_num_queries, many_guatemala_line_items, url, queries, count, explorer_filter
+):
+    with django_assert_num_queries(queries):
+        html = html_of(client, url)
+    assert len(re.findall(r'href="/allocations/[0-9]+/"', html)) == 50
+    assert f"1–50 of {count}" in html
+    assert 'rel="next" href="?page=2"' in html
+    explorer = re.search(r'href="(/allocations/\?[^"]+)">open them in the explorer', html).group(1)
+    assert parse_qs(urlsplit(explorer.replace("&amp;", "&")).query) == explorer_filter
+    last = (count + 49) // 50
+    assert f"{(last - 1) * 50 + 1}–{count} of {count}" in html_of(client, url, page=last)
