@@ -10,9 +10,11 @@ RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 # `make serve` is the production server: gunicorn, debug off, settings from the environment.
 WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 THREADS ?= 2
+# Seconds a stopping worker (SIGTERM, a deploy) has to finish the requests it is answering.
+GRACEFUL_TIMEOUT ?= 30
 BIND ?= 127.0.0.1:$(PORT)
 
-.PHONY: install run migrate seed test lint format clean serve loadtest fuzz backup restore
+.PHONY: install run migrate seed test lint format clean serve loadtest fuzz backup restore bench-backup
 
 $(BIN)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -43,7 +45,8 @@ serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn carsi_tracker.wsgi --bind $(BIND) --workers $(WORKERS) --threads $(THREADS) \
-		--worker-class gthread --access-logfile - --forwarded-allow-ips 127.0.0.1
+		--worker-class gthread --graceful-timeout $(GRACEFUL_TIMEOUT) --access-logfile - \
+		--forwarded-allow-ips 127.0.0.1
 
 # `make serve` with the seed data on a port of its own, under wrk: 30 s, 50 connections.
 loadtest: install
@@ -57,7 +60,7 @@ backup: install
 	@$(RUN_ENV) $(BIN)/python manage.py backup
 
 restore: migrate
-	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/carsi-….json.gz"; exit 1; }
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/carsi-….jsonl.gz"; exit 1; }
 	$(RUN_ENV) $(BIN)/python manage.py restore "$(FILE)"
 
 test: install
@@ -79,6 +82,11 @@ format: install
 bench: N ?= 1000000
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://root@127.0.0.1:5432/carsi_bench} $(BIN)/python -m bench.run --allocations $(N)
+
+# Backup and restore of N imported line items with history, beside pg_dump/pg_restore (bench/RESULTS.md).
+bench-backup: N ?= 100000
+bench-backup: install
+	$(BIN)/python -m bench.backup_restore --line-items $(N)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

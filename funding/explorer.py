@@ -146,7 +146,9 @@ def detail_line_items(queryset, querydict, stage_totals, **filters) -> dict:
     `stage_totals` are the page's own sums per stage of the same line items: their counts give the
     number of rows without a COUNT(*). The rest are a link away, in the explorer.
     """
-    paginator = IdPagePaginator(queryset.for_listing().order_by("fiscal_year", "stage", "id"), DETAIL_PAGE_SIZE)
+    paginator = IdPagePaginator(
+        queryset.for_listing().order_by("fiscal_year", "stage", "id"), DETAIL_PAGE_SIZE
+    )
     paginator.count = sum(row["count"] for row in stage_totals)
     return {
         "line_items": paginator.get_page(querydict.get("page")),

@@ -2,6 +2,8 @@
 
 import gzip
 import json
+import os
+import stat
 from decimal import Decimal
 
 import pytest
@@ -10,10 +12,24 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from funding.models import Allocation, ReportedFigure, Source
+from funding.models import Allocation, FundingAccount, ReportedFigure, Source
 from funding.reconciliation import reconcile
 from funding.totals import totals_response
+from partners.models import Country
 from programs.models import Program
+
+# What the first format (dumpdata) left out.
+OLD_EXCLUDED = ["contenttypes", "auth.permission", "funding.subtotal", "sessions", "axes"]
+
+
+def read_backup(path):
+    with gzip.open(path, "rt") as backup:
+        return [json.loads(line) for line in backup]
+
+
+def write_backup(path, rows):
+    with gzip.open(path, "wt") as out:
+        out.writelines(json.dumps(row) + "\n" for row in rows)
 
 
 def snapshot():
@@ -75,17 +91,19 @@ def test_backup_and_restore_give_back_totals_reconciliation_roles_and_history(tm
     before = snapshot()
     assert before["history"]["Allocation"][-1][3:] == ("Corrected from the 2012 report", "editor")
 
-    call_command("backup", output=tmp_path / "carsi.json.gz")
+    call_command("backup", output=tmp_path / "carsi.jsonl.gz")
     path = capsys.readouterr().out.strip()
-    assert path == str((tmp_path / "carsi.json.gz").resolve())
-    with gzip.open(path, "rt") as backup:
-        assert {row["model"] for row in json.load(backup)} >= {
-            "auth.user",
-            "auth.group",
-            "authtoken.token",
-            "funding.allocation",
-            "funding.historicalallocation",
-        }
+    assert path == str((tmp_path / "carsi.jsonl.gz").resolve())
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600  # it holds password hashes and API tokens
+    header, *records = read_backup(path)
+    assert (header["format"], header["version"]) == ("carsi-tracker-backup", 2)
+    assert {row["model"] for row in records} >= {
+        "auth.user",
+        "auth.group",
+        "authtoken.token",
+        "funding.allocation",
+        "funding.historicalallocation",
+    }
 
     empty_the_database()
     call_command("restore", path)
@@ -95,26 +113,47 @@ def test_backup_and_restore_give_back_totals_reconciliation_roles_and_history(tm
 
 @pytest.mark.django_db
 def test_restore_refuses_a_database_that_holds_data_and_changes_nothing(tmp_path):
-    call_command("backup", output=tmp_path / "carsi.json.gz", stdout=None)
+    call_command("backup", output=tmp_path / "carsi.jsonl.gz", stdout=None)
     count = Allocation.objects.count()
-    with pytest.raises(CommandError, match=r"not empty \(11 programs, 11 sources, 54 line items"):
-        call_command("restore", tmp_path / "carsi.json.gz")
+    with pytest.raises(
+        CommandError, match=r"not empty \(14 countries, 25 organizations, .*11 programs, .*54 line items"
+    ):
+        call_command("restore", tmp_path / "carsi.jsonl.gz")
     assert Allocation.objects.count() == count
 
 
 @pytest.mark.django_db
-def test_a_file_that_does_not_load_writes_nothing(tmp_path):
-    call_command("backup", output=tmp_path / "carsi.json.gz")
-    with gzip.open(tmp_path / "carsi.json.gz", "rt") as backup:
-        rows = json.load(backup)
-    broken = [row for row in rows if row["model"] != "funding.source"]  # line items lose their sources
-    with gzip.open(tmp_path / "broken.json.gz", "wt") as out:
-        json.dump(broken, out)
+def test_restore_refuses_a_database_holding_only_countries_and_accounts(tmp_path):
+    """Reference rows alone once slipped through the check and were overwritten."""
+    call_command("backup", output=tmp_path / "carsi.jsonl.gz", stdout=None)
     empty_the_database()
-    with pytest.raises(CommandError, match=r"Restore failed; nothing was written\. .*Could not load"):
-        call_command("restore", tmp_path / "broken.json.gz")
+    Country.objects.create(name="Atlantis", iso2="AT", iso3="ATL")
+    FundingAccount.objects.create(code="XYZ", name="Not a CARSI account")
+    with pytest.raises(CommandError, match=r"not empty \(1 country, 1 funding account\)"):
+        call_command("restore", tmp_path / "carsi.jsonl.gz")
+    assert list(Country.objects.values_list("iso2", flat=True)) == ["AT"]
+
+
+@pytest.mark.django_db
+def test_a_file_that_does_not_load_writes_nothing(tmp_path):
+    call_command("backup", output=tmp_path / "carsi.jsonl.gz")
+    rows = read_backup(tmp_path / "carsi.jsonl.gz")
+    broken = [row for row in rows if row.get("model") != "funding.source"]  # line items lose their sources
+    write_backup(tmp_path / "broken.jsonl.gz", broken)
+    empty_the_database()
+    with pytest.raises(CommandError, match=r"Restore failed; nothing was written\."):
+        call_command("restore", tmp_path / "broken.jsonl.gz")
     assert not Allocation.objects.exists()
     assert not Program.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_backup_of_the_first_format_still_restores(tmp_path):
+    before = snapshot()
+    call_command("dumpdata", natural_foreign=True, exclude=OLD_EXCLUDED, output=str(tmp_path / "old.json.gz"))
+    empty_the_database()
+    call_command("restore", tmp_path / "old.json.gz")
+    assert snapshot() == before
 
 
 def test_restore_names_a_missing_file(tmp_path):
@@ -126,9 +165,9 @@ def test_restore_names_a_missing_file(tmp_path):
 def test_restored_line_items_bring_their_subtotals_with_them(tmp_path):
     from funding import subtotals
 
-    call_command("backup", output=tmp_path / "carsi.json.gz")
+    call_command("backup", output=tmp_path / "carsi.jsonl.gz")
     empty_the_database()
-    call_command("restore", tmp_path / "carsi.json.gz")
+    call_command("restore", tmp_path / "carsi.jsonl.gz")
     assert Allocation.objects.count() == 54
     assert subtotals.differences() == []
 
@@ -145,8 +184,8 @@ def test_history_of_deleted_objects_is_backed_up_and_restored(tmp_path):
     source.delete()
     assert Allocation.history.filter(source_id=source_id).count() == 2  # created, deleted
 
-    call_command("backup", output=tmp_path / "carsi.json.gz")
+    call_command("backup", output=tmp_path / "carsi.jsonl.gz")
     empty_the_database()
-    call_command("restore", tmp_path / "carsi.json.gz")
+    call_command("restore", tmp_path / "carsi.jsonl.gz")
     assert Allocation.history.filter(source_id=source_id).count() == 2
     assert not Source.objects.filter(key="a-short-lived-report").exists()

@@ -12,6 +12,8 @@ from django.core.cache import caches
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
+from tests.app_process import requests_against
+
 MANAGE_PY = str(Path(settings.BASE_DIR) / "manage.py")
 
 # The production environment of README "Deploying", behind nginx with TLS.
@@ -266,6 +268,8 @@ def test_check_deploy_names_what_plain_http_leaves_out():
         ("DJANGO_NUM_PROXIES", "-1", "DJANGO_NUM_PROXIES must be a whole number"),
         ("DJANGO_API_ANON_RATE", "fast", 'DJANGO_API_ANON_RATE must look like "120/minute"'),
         ("DJANGO_SECURE_COOKIES", "sure", "DJANGO_SECURE_COOKIES must be one of"),
+        ("DATABASE_URL", "postgress://db/carsi", "DATABASE_URL cannot be read"),
+        ("DJANGO_DB_STATEMENT_TIMEOUT", "soon", "DJANGO_DB_STATEMENT_TIMEOUT must be a whole number"),
     ],
 )
 def test_a_setting_that_cannot_be_read_stops_the_start_in_one_line(variable, value, message):
@@ -359,3 +363,12 @@ def test_a_partial_update_answers_every_name_even_when_its_relation_is_empty(dja
         f"/api/v1/allocations/{regional.pk}/", {"note": "Edited.", "version": regional.version}, format="json"
     ).json()
     assert body["country_name"] is None and body["donor_name"]
+
+
+def test_the_anonymous_rate_is_counted_once_for_every_process_of_a_machine(tmp_path):
+    """Without Redis, two gunicorn workers (here two processes) share one count, not one each."""
+    env = {"DJANGO_API_ANON_RATE": "3/minute", "DJANGO_THROTTLE_CACHE_DIR": str(tmp_path / "throttle")}
+    database = f"sqlite:///{tmp_path / 'unused.sqlite3'}"
+    first = requests_against(database, "/api/v1/", "/api/v1/?again", **env)
+    second = requests_against(database, "/api/v1/?third", "/api/v1/?fourth", **env)
+    assert [answer["status"] for answer in [*first.values(), *second.values()]] == [200, 200, 200, 429]

@@ -8,12 +8,13 @@ from carsi_tracker.backup import backup
 class Command(BaseCommand):
     help = (
         "Write the whole data set (programs, sources, line items, reported figures, users, roles, "
-        "API tokens, change history) to one gzip-compressed JSON file and print its path."
+        "API tokens, change history) to one gzip-compressed JSON Lines file, readable by its owner "
+        "only, and print its path."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--output", type=Path, help="file to write (default: backups/carsi-<UTC time>.json.gz)"
+            "--output", type=Path, help="file to write (default: backups/carsi-<UTC time>.jsonl.gz)"
         )
 
     def handle(self, *args, output=None, **options):

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError
 
@@ -21,6 +22,15 @@ class Command(BaseCommand):
             held = restore(file)
         except RestoreRefused as error:
             raise CommandError(f"Restore refused: {error}.") from error
-        except (DatabaseError, DeserializationError, ValueError, OSError) as error:
+        except (
+            DatabaseError,
+            DeserializationError,
+            ValidationError,
+            FieldDoesNotExist,
+            LookupError,
+            ValueError,
+            EOFError,
+            OSError,
+        ) as error:
             raise CommandError(f"Restore failed; nothing was written. {error}") from error
         self.stdout.write("Restored " + ", ".join(f"{count} {name}" for name, count in held.items()) + ".")
