@@ -126,6 +126,26 @@ def test_a_bad_row_is_listed_and_nothing_can_be_confirmed(admin_client_logged_in
     assert Allocation.objects.count() == SEEDED_ALLOCATIONS
 
 
+@pytest.mark.parametrize(
+    "row, error",
+    [
+        (
+            b"2012,allocated,5.00,united-states,ESF,GT,,,gao-13-771,a\0b,,\n",
+            "line 6, source_detail: contains a NUL",
+        ),
+        (b"2012,allocated,5.00,united-states,ESF,GT,,,gao-13-771,x,y,z,extra\n", "line 6, row: 13 fields"),
+    ],
+)
+def test_a_row_the_database_could_not_store_is_an_error_at_preview(
+    admin_client_logged_in, import_url, row, error
+):
+    response = upload(admin_client_logged_in, import_url, EXAMPLE + row)
+    assert response.status_code == 200
+    assert str(response.context["report"].errors[0]).startswith(error)
+    assert "Confirm import" not in response.content.decode()
+    assert SESSION_KEY not in admin_client_logged_in.session
+
+
 def test_stored_line_items_changed_after_the_preview_means_nothing_is_written(
     admin_client_logged_in, import_url
 ):

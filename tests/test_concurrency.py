@@ -142,3 +142,27 @@ def test_twenty_writers_and_an_import_on_the_same_subtotals(live_server, caplog)
     # No transaction had to be cancelled and run again: the locks leave nothing to deadlock on.
     assert [record.getMessage() for record in caplog.records] == []
     assert subtotals.differences() == []
+
+
+def test_two_imports_of_the_same_file_at_once_both_finish(live_server):
+    """The second waits for the first, then finds every row already stored: no IntegrityError."""
+    call_command("load_seed", verbosity=0)
+    rows = "".join(
+        f"2010,obligated,{500 + row}.00,united-states,INCLE,GT,gao-13-771,overlap row {row}\n"
+        for row in range(3000)
+    )
+    text = "fiscal_year,stage,amount,donor,account,country,source,source_detail\n" + rows
+    results = [{}, {}]
+    threads = [threading.Thread(target=_import, args=(text, result)) for result in results]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert [result.get("error") for result in results] == [None, None]
+    reports = sorted((result["report"] for result in results), key=lambda report: report.created)
+    assert [(report.ok, report.created, report.unchanged) for report in reports] == [
+        (True, 0, 3000),
+        (True, 3000, 0),
+    ]
+    assert Allocation.objects.filter(source_detail__startswith="overlap row").count() == 3000
+    assert subtotals.differences() == []

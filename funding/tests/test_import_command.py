@@ -132,3 +132,31 @@ def test_file_that_is_not_utf8_is_refused(tmp_path):
     )
     with pytest.raises(CommandError, match=r"is not UTF-8 text \(byte 68 cannot be read\)"):
         run(path)
+
+
+def test_a_file_the_csv_module_cannot_read_is_a_message_not_a_traceback(tmp_path):
+    path = tmp_path / "oversize.csv"
+    path.write_text(
+        "fiscal_year,stage,amount,donor,source,note\n"
+        + "2012,allocated,5.00,united-states,gao-13-771,fine\n"
+        + f"2012,allocated,6.00,united-states,gao-13-771,{'x' * 200_000}\n"
+    )
+    with pytest.raises(CommandError) as raised:
+        run(path)
+    assert str(raised.value) == (
+        f"{path}: Line 3: a field is longer than 131,072 characters; nothing after it can be read, "
+        "so nothing was written."
+    )
+    assert Allocation.objects.count() == SEEDED_ALLOCATIONS
+
+
+def test_a_nul_character_is_reported_by_line(tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_text(
+        "fiscal_year,stage,amount,donor,source,note\n2012,allocated,5.00,united-states,gao-13-771,a\0b\n"
+    )
+    stderr = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was written: 1 of 1 row could not be imported"):
+        call_command("import_allocations", str(path), stderr=stderr)
+    assert "line 2, note: contains a NUL character" in stderr.getvalue()
+    assert Allocation.objects.count() == SEEDED_ALLOCATIONS
