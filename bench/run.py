@@ -75,9 +75,10 @@ class Result:
 
 
 def _tables():
-    from funding.models import Allocation, FundingAccount, ReportedFigure, Source, Subtotal
+    from funding.models import Allocation, FundingAccount, ReportedFigure, Subtotal
     from partners.models import Country, Organization
     from programs.models import Objective, Program
+    from sources.models import Source
 
     return {
         "a": Allocation._meta.db_table,
@@ -452,8 +453,8 @@ def load(allocations: int, *, regenerate: bool) -> str:
     """The seed data plus `allocations` synthetic line items; a matching database is kept as it is."""
     from django.core.management import call_command
 
+    from funding.io.synthetic import SOURCE_KEY
     from funding.models import Allocation
-    from funding.synthetic import SOURCE_KEY
 
     call_command("migrate", verbosity=0, interactive=False)
     if Allocation.objects.exists() and not Allocation.objects.filter(source__key=SOURCE_KEY).exists():

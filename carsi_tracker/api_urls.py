@@ -2,15 +2,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from funding.api import (
+from funding.api.views import (
     AllocationViewSet,
     FundingAccountViewSet,
     ReconciliationView,
     ReportedFigureViewSet,
-    SourceViewSet,
 )
 from partners.api import CountryViewSet, OrganizationViewSet
 from programs.api import ObjectiveViewSet, ProgramViewSet
+from sources.api import SourceViewSet
 
 router = DefaultRouter()
 router.register("countries", CountryViewSet, basename="api-country")

@@ -65,11 +65,12 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "axes",
+    # What knows no CARSI concept: versions and history, API plumbing, backup and restore.
+    "core",
     "partners",
+    "sources",
     "programs",
     "funding",
-    # The project's own commands: backup, restore.
-    "carsi_tracker",
 ]
 
 MIDDLEWARE = [
@@ -77,9 +78,9 @@ MIDDLEWARE = [
     # Static files from the app itself, compressed and cached for a year under hashed names.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "carsi_tracker.middleware.RejectNullCharacters",
+    "core.middleware.RejectNullCharacters",
     # A database that is down, too slow or in a conflict: 503 with Retry-After, not 500.
-    "carsi_tracker.middleware.DatabaseUnavailable",
+    "core.middleware.DatabaseUnavailable",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -201,7 +202,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "carsi_tracker.limits.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.limits.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
@@ -233,21 +234,21 @@ REST_FRAMEWORK = {
     ],
     # Anyone reads; writing needs the model's add/change/delete permission.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
-    # Where edits are versioned, a stale one is a 409/412 naming the version (carsi_tracker.editing).
+    # Where edits are versioned, a stale one is a 409/412 naming the version (core.versioning).
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "carsi_tracker.rest.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pagination",
     "DEFAULT_PARSER_CLASSES": [
-        "carsi_tracker.rest.JSONParser",
+        "core.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     # Anonymous requests: API_ANON_RATE per client address (429 with Retry-After beyond it).
-    "DEFAULT_THROTTLE_CLASSES": ["carsi_tracker.limits.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.limits.AnonRateThrottle"],
     "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "carsi_tracker.browsable.BrowsableAPIRenderer",
-        "carsi_tracker.rest.CSVRenderer",
+        "core.api.renderers.BrowsableAPIRenderer",
+        "core.api.renderers.CSVRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -270,7 +271,7 @@ SPECTACULAR_SETTINGS = {
     # Every operation's error answers, and anonymous reads, in the schema.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "carsi_tracker.schema.error_responses",
+        "core.api.schema.error_responses",
     ],
 }
 
@@ -282,7 +283,7 @@ LOGGING = {
 }
 
 # dumpdata/loaddata (and so backup/restore) keep times to the microsecond.
-SERIALIZATION_MODULES = {"json": "carsi_tracker.exact_json"}
+SERIALIZATION_MODULES = {"json": "core.exact_json"}
 
 # Admin export (django-import-export): CSV and XLSX, open to whoever may view the rows.
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

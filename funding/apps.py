@@ -5,7 +5,7 @@ from django.db.models.signals import post_migrate
 
 def ensure_subtotal_triggers(sender, using, plan=None, **kwargs):
     """After every migrate: the subtotal triggers are there (a rebuilt SQLite table loses them)."""
-    from funding import subtotals
+    from funding.queries import subtotals
 
     connection = connections[using]
     if "funding_subtotal" in connection.introspection.table_names():

@@ -8,39 +8,17 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from carsi_tracker.editing import Versioned
+from core.partial_dates import format_partial_date, validate_partial_date
+from core.versioning import Versioned
+from funding.choices import Grade, Qualifier, Scope, Stage
 from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, format_fiscal_years, validate_fiscal_year
-from funding.partial_dates import format_partial_date, validate_partial_date
+from funding.totals import grouped_totals
 
 MONEY = {"max_digits": 15, "decimal_places": 2}
 POSITIVE_AMOUNT = MinValueValidator(
     Decimal("0.01"),
     message="The amount must be greater than zero: a line item is a sum of money that was there.",
 )
-
-
-class Stage(models.TextChoices):
-    """Where a dollar figure sits in the pipeline. Figures of different stages are never added."""
-
-    REQUESTED = "requested", "Requested"
-    COMMITTED = "committed", "Committed"
-    APPROPRIATED = "appropriated", "Appropriated"
-    ALLOCATED = "allocated", "Allocated"
-    OBLIGATED = "obligated", "Obligated"
-    DISBURSED = "disbursed", "Disbursed"
-
-
-STAGE_ORDER = {stage: position for position, stage in enumerate(Stage.values)}
-
-
-class Grade(models.TextChoices):
-    """How sure we are of a figure, as graded in the reference data."""
-
-    VERIFIED = "V", "V — read in the source's own text"
-    SCANNED = "S", "S — read from a scanned table that adds up"
-    DERIVED = "D", "D — arithmetic on V/S figures"
-    PRESS = "P", "P — press or secondary report only"
-    UNCONFIRMED = "U", "U — only in a fact sheet, unconfirmed"
 
 
 class FundingAccountManager(models.Manager):
@@ -67,48 +45,6 @@ class FundingAccount(models.Model):
         return (self.code,)
 
 
-class SourceManager(models.Manager):
-    def get_by_natural_key(self, key):
-        return self.get(key=key)
-
-
-class Source(Versioned):
-    """A document that figures are taken from."""
-
-    key = models.SlugField(max_length=100, unique=True, help_text="Stable key, e.g. gao-13-295r.")
-    title = models.CharField(max_length=300)
-    publisher = models.CharField(max_length=200)
-    published = models.CharField(
-        max_length=10,
-        validators=[validate_partial_date],
-        help_text="As precise as the source states it: YYYY, YYYY-MM or YYYY-MM-DD.",
-    )
-    url = models.URLField("URL", max_length=500, blank=True)
-    seed_reference = models.CharField(
-        max_length=200, blank=True, help_text="The fact sheet in the project's seed documents, e.g. seed 002."
-    )
-    note = models.TextField(blank=True)
-
-    objects = SourceManager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["key"]
-
-    def __str__(self):
-        return f"{self.title} ({self.publisher}, {self.published_display})"
-
-    def get_absolute_url(self):
-        return reverse("source-detail", args=[self.key])
-
-    def natural_key(self):
-        return (self.key,)
-
-    @property
-    def published_display(self):
-        return format_partial_date(self.published)
-
-
 class AllocationQuerySet(models.QuerySet):
     def for_listing(self):
         """Line items with everything a table row shows, in one query."""
@@ -129,8 +65,6 @@ class AllocationQuerySet(models.QuerySet):
         different stages is never added together. Each row is a dict with the
         dimensions' keys and labels (see funding.dimensions), ``amount`` and ``count``.
         """
-        from funding.dimensions import grouped_totals
-
         return grouped_totals(self, group_by)
 
     def yearly_subtotals(self):
@@ -174,7 +108,7 @@ class Allocation(Versioned):
         "programs.Program", on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"
     )
     source = models.ForeignKey(
-        Source,
+        "sources.Source",
         on_delete=models.PROTECT,
         related_name="allocations",
         error_messages={
@@ -264,23 +198,9 @@ class Allocation(Versioned):
         return reverse("allocation-detail", args=[self.pk])
 
 
-class Qualifier(models.TextChoices):
-    EXACT = "exact", "exactly"
-    APPROXIMATELY = "approximately", "approximately"
-    AT_LEAST = "at_least", "at least"
-    MORE_THAN = "more_than", "more than"
-
-
-class Scope(models.TextChoices):
-    CARSI = "carsi", "CARSI money"
-    CONTEXT = "context", "Context, not CARSI money"
-
-
 class SubtotalQuerySet(models.QuerySet):
     def totals(self, group_by=()):
         """As AllocationQuerySet.totals, for the dimensions a subtotal keeps."""
-        from funding.dimensions import grouped_totals
-
         return grouped_totals(self, group_by, count=Sum("line_items"))
 
     def yearly_subtotals(self):
@@ -370,13 +290,13 @@ class ReportedFigure(Versioned):
         max_length=10, validators=[validate_partial_date], help_text="YYYY, YYYY-MM or YYYY-MM-DD."
     )
     source = models.ForeignKey(
-        Source,
+        "sources.Source",
         on_delete=models.PROTECT,
         related_name="reported_figures",
         error_messages={"null": "Every reported figure must cite a source."},
     )
     also_cited_in = models.ManyToManyField(
-        Source,
+        "sources.Source",
         blank=True,
         related_name="also_reported_figures",
         help_text="Other sources stating the same figure.",

@@ -1,8 +1,52 @@
-"""The totals answer: grouped sums plus the grand total, which is only a sum within one stage."""
+"""Totals: the one GROUP BY that sums line items (or subtotals) per group, and the answer built from it,
+whose grand total is only ever a sum within one stage."""
 
 from decimal import Decimal
 
-from funding.models import STAGE_ORDER
+from django.db.models import Count, Sum
+
+from funding.choices import STAGE_ORDER, Stage
+from funding.dimensions import DIMENSIONS, parse_group_by
+from funding.money import cents
+
+
+def grouped_totals(queryset, group_by, count=None) -> list[dict]:
+    """One GROUP BY over line items, or over subtotals (whose counts are summed, not counted)."""
+    names = parse_group_by(group_by)
+    if "stage" not in names:
+        names.append("stage")
+    dimensions = [DIMENSIONS[name] for name in names]
+    paths = [path for dimension in dimensions for path in dimension.paths]
+    rows = queryset.order_by().values(*paths).annotate(amount=Sum("amount"), count=count or Count("id"))
+    stage_labels = dict(Stage.choices)
+    results = []
+    for row in rows:
+        result = {}
+        for dimension in dimensions:
+            key = row[dimension.key_path]
+            result[dimension.name] = key
+            if dimension.label_path:
+                result[dimension.label_name] = (
+                    row[dimension.label_path] if key is not None else dimension.none_label
+                )
+        result["stage_name"] = stage_labels[result["stage"]]
+        result["amount"] = cents(row["amount"])
+        result["count"] = row["count"]
+        results.append(result)
+    results.sort(key=lambda result: tuple(_sort_key(result, dimension) for dimension in dimensions))
+    return results
+
+
+def _sort_key(result, dimension):
+    # Stages in pipeline order; the rest by label (or key), with the "none" group last.
+    key = result[dimension.name]
+    if dimension.name == "stage":
+        return (0, STAGE_ORDER[key])
+    if key is None:
+        return (1, "")
+    if dimension.label_path and dimension.sort_by_label:
+        return (0, result[dimension.label_name])
+    return (0, key)
 
 
 def totals_response(queryset, group_by: list[str]) -> dict:

@@ -1,6 +1,6 @@
 from rest_framework import viewsets
 
-from carsi_tracker.api_editing import WriteMixin
+from core.api.editing import WriteMixin
 from partners.filters import CountryFilter, OrganizationFilter
 from partners.models import Country, Organization
 from partners.serializers import CountrySerializer, OrganizationSerializer

@@ -1,6 +1,6 @@
 import django_filters
 
-from funding.filters import StrictBooleanFilter
+from core.filters import StrictBooleanFilter
 from partners.models import Country, Organization, OrganizationKind
 
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from carsi_tracker.rest import ModelValidationMixin, NaturalKeyRelatedField, RelatedLabel
+from core.api.serializers import ModelValidationMixin, NaturalKeyRelatedField, RelatedLabel
 from partners.models import Country, Organization
 
 

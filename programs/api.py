@@ -1,6 +1,6 @@
 from rest_framework import viewsets
 
-from carsi_tracker.api_editing import HistoryMixin, VersionedEditMixin, WriteMixin
+from core.api.editing import HistoryMixin, VersionedEditMixin, WriteMixin
 from programs.filters import ProgramFilter
 from programs.models import Objective, Program
 from programs.serializers import ObjectiveSerializer, ProgramSerializer

@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from funding.filters import NaturalKeyFilter, whole_number
+from core.filters import NaturalKeyFilter, whole_number
 from partners.models import Country
 from programs.models import Objective, Program, ProgramStatus
 

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from carsi_tracker.editing import Versioned
+from core.versioning import Versioned
 
 
 class ObjectiveManager(models.Manager):
@@ -101,7 +101,7 @@ class Program(Versioned):
         default=ProgramStatus.NOT_STATED,
         help_text="As last reported by the program's sources.",
     )
-    sources = models.ManyToManyField("funding.Source", blank=True, related_name="programs")
+    sources = models.ManyToManyField("sources.Source", blank=True, related_name="programs")
 
     objects = ProgramManager()
     history = HistoricalRecords()

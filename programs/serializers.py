@@ -1,11 +1,11 @@
 from django.db import transaction
 from rest_framework import serializers
 
-from carsi_tracker.api_editing import VersionedSerializerMixin
-from carsi_tracker.rest import ModelValidationMixin, NaturalKeyRelatedField, RelatedLabel
-from funding.models import Source
+from core.api.editing import VersionedSerializerMixin
+from core.api.serializers import ModelValidationMixin, NaturalKeyRelatedField, RelatedLabel
 from partners.models import Country, Organization
 from programs.models import Objective, PartnerRole, Program, ProgramPartner
+from sources.models import Source
 
 
 class ObjectiveSerializer(ModelValidationMixin, serializers.ModelSerializer):

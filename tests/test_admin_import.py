@@ -8,10 +8,11 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from funding.admin_import import SESSION_KEY
-from funding.models import Allocation, FundingAccount, Source
-from funding.services import IMPORT_COLUMNS
+from funding.admin.imports import SESSION_KEY
+from funding.io.imports import IMPORT_COLUMNS
+from funding.models import Allocation, FundingAccount
 from partners.models import Country, Organization
+from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 

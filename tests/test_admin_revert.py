@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 
-from funding.models import Allocation, ReportedFigure, Source
+from funding.models import Allocation, ReportedFigure
+from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,10 @@ from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from funding.models import Allocation, FundingAccount, Source
+from funding.models import Allocation, FundingAccount
 from partners.models import Country, Organization
 from programs.models import Program
+from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import os
 import pytest
 
 from bench import run
+from funding.io.synthetic import generate
 from funding.models import Allocation
-from funding.synthetic import generate
 
 pytestmark = pytest.mark.django_db
 

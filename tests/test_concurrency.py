@@ -21,10 +21,12 @@ from django.core.management import call_command
 from django.db import connection, connections
 from rest_framework.authtoken.models import Token
 
-from funding import subtotals
-from funding.models import Allocation, Source, Stage
-from funding.services import import_allocations, read_allocation_csv
+from funding.choices import Stage
+from funding.io.imports import import_allocations, read_allocation_csv
+from funding.models import Allocation
+from funding.queries import subtotals
 from partners.models import Country, Organization
+from sources.models import Source
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -108,7 +110,7 @@ def test_twenty_writers_and_an_import_on_the_same_subtotals(live_server, caplog)
     )
     csv_text = "fiscal_year,stage,amount,donor,account,country,source,source_detail\n" + rows
 
-    caplog.set_level(logging.WARNING, logger="carsi_tracker.db")
+    caplog.set_level(logging.WARNING, logger="core.db")
     statuses, errors, imported = Counter(), [], {}
     deadline = time.monotonic() + SECONDS
     threads = [

@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from funding.models import Allocation, ReportedFigure, Source
+from funding.models import Allocation, ReportedFigure
+from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 

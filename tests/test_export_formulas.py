@@ -7,7 +7,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from carsi_tracker.rest import neutralize_formula
+from core.spreadsheets import neutralize_formula
 from funding.admin import AllocationResource
 from funding.models import Allocation
 from partners.models import Country

@@ -6,9 +6,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from funding.models import Allocation, Source
+from funding.models import Allocation
 from partners.models import Organization
 from programs.models import Program
+from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import funding.fiscal
-import funding.partial_dates
+import core.partial_dates
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('stage', models.CharField(choices=[('requested', 'Requested'), ('committed', 'Committed'), ('appropriated', 'Appropriated'), ('allocated', 'Allocated'), ('obligated', 'Obligated'), ('disbursed', 'Disbursed')], max_length=20)),
                 ('fiscal_year_min', models.PositiveSmallIntegerField(blank=True, null=True, validators=[funding.fiscal.validate_fiscal_year], verbose_name='first fiscal year')),
                 ('fiscal_year_max', models.PositiveSmallIntegerField(blank=True, null=True, validators=[funding.fiscal.validate_fiscal_year], verbose_name='last fiscal year')),
-                ('as_of', models.CharField(help_text='YYYY, YYYY-MM or YYYY-MM-DD.', max_length=10, validators=[funding.partial_dates.validate_partial_date])),
+                ('as_of', models.CharField(help_text='YYYY, YYYY-MM or YYYY-MM-DD.', max_length=10, validators=[core.partial_dates.validate_partial_date])),
                 ('quote', models.TextField(blank=True, help_text="The source's own words, where we have them.")),
                 ('scope', models.CharField(choices=[('carsi', 'CARSI money'), ('context', 'Context, not CARSI money')], default='carsi', help_text='Context figures are shown for comparison and never reconciled against CARSI line items.', max_length=10)),
                 ('grade', models.CharField(blank=True, choices=[('V', "V — read in the source's own text"), ('S', 'S — read from a scanned table that adds up'), ('D', 'D — arithmetic on V/S figures'), ('P', 'P — press or secondary report only'), ('U', 'U — only in a fact sheet, unconfirmed')], max_length=1)),
@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
                 ('key', models.SlugField(help_text='Stable key, e.g. gao-13-295r.', max_length=100)),
                 ('title', models.CharField(max_length=300)),
                 ('publisher', models.CharField(max_length=200)),
-                ('published', models.CharField(help_text='As precise as the source states it: YYYY, YYYY-MM or YYYY-MM-DD.', max_length=10, validators=[funding.partial_dates.validate_partial_date])),
+                ('published', models.CharField(help_text='As precise as the source states it: YYYY, YYYY-MM or YYYY-MM-DD.', max_length=10, validators=[core.partial_dates.validate_partial_date])),
                 ('url', models.URLField(blank=True, max_length=500, verbose_name='URL')),
                 ('seed_reference', models.CharField(blank=True, help_text="The fact sheet in the project's seed documents, e.g. seed 002.", max_length=200)),
                 ('note', models.TextField(blank=True)),

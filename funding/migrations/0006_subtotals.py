@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def install_triggers(apps, schema_editor):
     # The triggers that keep funding_subtotal exact, and the subtotals of the line items already there.
-    from funding import subtotals
+    from funding.queries import subtotals
 
     subtotals.install(schema_editor.connection)
     subtotals.rebuild(schema_editor.connection)

@@ -1,4 +1,4 @@
-# The subtotal triggers' functions (funding.subtotals) take advisory locks on every subtotal a
+# The subtotal triggers' functions (funding.queries.subtotals) take advisory locks on every subtotal a
 # statement changes, in one sorted order, before changing any: concurrent writers moving money
 # between the same subtotals wait for each other instead of deadlocking. The statements are frozen
 # here as this migration installs them; the triggers themselves (0006) are unchanged. SQLite's

@@ -7,8 +7,9 @@ from django.contrib.auth.models import Permission
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from funding.models import Allocation, Source
+from funding.models import Allocation
 from partners.models import Organization
+from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 

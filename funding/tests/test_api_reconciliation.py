@@ -119,8 +119,9 @@ def test_sums_beyond_fifteen_digits_are_served_whole(api):
     """The largest amount a line item may hold, summed with the others, is answered, not a 500."""
     from django.db import connection
 
-    from funding.models import Allocation, Source
+    from funding.models import Allocation
     from partners.models import Organization
+    from sources.models import Source
 
     Allocation.objects.create(
         fiscal_year=2010,

@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from funding.io.imports import IMPORT_COLUMNS
 from funding.models import Allocation
-from funding.services import IMPORT_COLUMNS
 
 pytestmark = pytest.mark.django_db
 

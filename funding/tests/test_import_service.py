@@ -2,8 +2,8 @@ import io
 
 import pytest
 
+from funding.io.imports import ImportFileError, RowError, import_allocations, read_allocation_csv
 from funding.models import Allocation
-from funding.services import ImportFileError, RowError, import_allocations, read_allocation_csv
 
 pytestmark = pytest.mark.django_db
 

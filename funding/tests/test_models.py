@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from funding.models import Allocation, FundingAccount, ReportedFigure, Source
+from funding.models import Allocation, FundingAccount, ReportedFigure
 from partners.models import Country, Organization
+from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 

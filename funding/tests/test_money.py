@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
+from core.partial_dates import format_partial_date
 from funding.money import cents, format_exact, format_short
-from funding.partial_dates import format_partial_date
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,10 @@ from decimal import Decimal
 
 import pytest
 
-from funding.models import Allocation, ReportedFigure, Source
-from funding.reconciliation import Verdict, reconcile
+from funding.models import Allocation, ReportedFigure
+from funding.queries.reconciliation import Verdict, reconcile
 from partners.models import Organization
+from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,11 @@ from django.apps import apps
 from django.core.management import call_command
 from simple_history.models import HistoricalChanges
 
-from funding.models import Allocation, FundingAccount, ReportedFigure, Source
-from funding.seed import load_seed
+from funding.io.seed import load_seed
+from funding.models import Allocation, FundingAccount, ReportedFigure
 from partners.models import Country, Organization
 from programs.models import Objective, Program
+from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 

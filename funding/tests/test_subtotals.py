@@ -7,8 +7,8 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from funding import subtotals
 from funding.models import Allocation, Subtotal
+from funding.queries import subtotals
 from partners.models import Country
 
 pytestmark = pytest.mark.django_db
@@ -122,14 +122,14 @@ def test_the_list_counts_its_rows_from_the_subtotals_when_they_can_say(client, q
     assert len(counts) == 1 and f'FROM "{counted_from}"' in counts[0]
     from django.http import QueryDict
 
-    from funding.filters import AllocationFilter
+    from funding.queries.filters import AllocationFilter
 
     assert body["count"] == AllocationFilter(QueryDict(query), queryset=Allocation.objects.all()).qs.count()
     assert body["count"] > 0
 
 
 def test_generated_line_items_come_with_their_subtotals():
-    from funding.synthetic import generate
+    from funding.io.synthetic import generate
 
     generate(300, seed=3, force=True)
     assert subtotals.differences() == []

@@ -5,8 +5,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from rest_framework.test import APIClient
 
-from funding.models import Allocation, ReportedFigure, Source, Stage
-from funding.synthetic import SOURCE_KEY, generate
+from funding.choices import Stage
+from funding.io.synthetic import SOURCE_KEY, generate
+from funding.models import Allocation, ReportedFigure
+from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 

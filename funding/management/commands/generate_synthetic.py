@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from funding.synthetic import SOURCE_KEY, SyntheticError, generate
+from funding.io.synthetic import SOURCE_KEY, SyntheticError, generate
 
 
 def whole_number(minimum):

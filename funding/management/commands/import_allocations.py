@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
 
-from funding.services import IMPORT_COLUMNS, ImportFileError, import_allocations, read_allocation_csv
+from funding.io.imports import IMPORT_COLUMNS, ImportFileError, import_allocations, read_allocation_csv
 
 PROGRESS_EVERY = 5000
 

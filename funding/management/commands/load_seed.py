@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from funding.seed import SeedError, load_seed
+from funding.io.seed import SeedError, load_seed
 
 
 class Command(BaseCommand):

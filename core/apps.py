@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The plumbing every app shares and that knows nothing of CARSI: versioned rows and their history,
+    the API's pagination, parsers, renderers and schema, CSV streaming, database errors, health,
+    rate limits, backup and restore."""
+
+    name = "core"
+    verbose_name = "Core"

@@ -1,0 +1,164 @@
+"""Filter classes that know no domain: natural keys, choices and numbers read strictly from a query string."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+
+from core.api.serializers import PLAIN_INTEGER
+from core.spreadsheets import PLAIN_NUMBER
+
+NONE = object()  # a parsed "regional" / "none": line items without that dimension
+
+
+def split_values(values) -> list[str]:
+    """['a,b', 'c'] → ['a', 'b', 'c']: a parameter may be repeated, comma-separated, or both."""
+    if isinstance(values, str):
+        values = [values]
+    return [part.strip() for value in values or [] for part in str(value).split(",") if part.strip()]
+
+
+class CommaSeparatedChoiceField(forms.MultipleChoiceField):
+    def to_python(self, value):
+        return split_values(value)
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    """Choices, repeated (?stage=a&stage=b) or comma-separated (?stage=a,b)."""
+
+    field_class = CommaSeparatedChoiceField
+
+    def __init__(self, **kwargs):
+        # A row holds one value, so no row can match twice: django-filter's default DISTINCT
+        # would only make PostgreSQL sort every matching row before counting or paging.
+        kwargs.setdefault("distinct", False)
+        super().__init__(**kwargs)
+
+
+def whole_number(text: str) -> int:
+    """A number key as the database can compare it: beyond 64 bits it is no key, not a crash."""
+    number = int(text)
+    if not -(2**63) <= number < 2**63:
+        raise ValueError(f"{text} is out of range")
+    return number
+
+
+class NaturalKeyField(forms.Field):
+    """Natural keys of one model (ISO code, slug, number…), repeated or comma-separated."""
+
+    widget = forms.SelectMultiple
+
+    def __init__(self, *, model, key, none_value, example, normalize=str, **kwargs):
+        self.model, self.key, self.none_value = model, key, none_value
+        self.example, self.normalize = example, normalize
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return split_values(value)
+
+    def clean(self, value):
+        keys = self.to_python(value)
+        if not keys:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        wanted = [key for key in keys if key != self.none_value]
+        try:
+            normalized = {key: self.normalize(key) for key in wanted}
+        except (TypeError, ValueError):
+            normalized = None
+        found = {}
+        if normalized is not None:
+            found = {
+                str(getattr(obj, self.key)): obj
+                for obj in self.model.objects.filter(**{f"{self.key}__in": set(normalized.values())})
+            }
+        unknown = [key for key in wanted if normalized is None or str(normalized[key]) not in found]
+        if unknown:
+            hint = f"; use {self.example}" + (f', or "{self.none_value}"' if self.none_value else "")
+            # The keys go in as params, never into the message itself: a "%" typed in a key
+            # must not be read as a format directive when the message is rendered.
+            raise ValidationError(
+                "Unknown %(model)s: %(keys)s%(hint)s.",
+                code="unknown",
+                params={"model": self.model._meta.verbose_name, "keys": ", ".join(unknown), "hint": hint},
+            )
+        return [NONE if key == self.none_value else found[str(normalized[key])] for key in keys]
+
+
+class NaturalKeyFilter(django_filters.Filter):
+    """Filter a relation by natural keys; the none value selects line items without one."""
+
+    field_class = NaturalKeyField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        objects = [obj for obj in value if obj is not NONE]
+        condition = Q(**{f"{self.field_name}__in": objects}) if objects else Q(pk__in=[])
+        if any(obj is NONE for obj in value):
+            condition |= Q(**{f"{self.field_name}__isnull": True})
+        return qs.filter(condition)
+
+
+class StrictBooleanField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.pop("choices", None)
+        super().__init__(
+            choices=[("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")],
+            coerce=lambda value: value in ("true", "1"),
+            empty_value=None,
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        return super().to_python(value).lower()
+
+
+class StrictBooleanFilter(django_filters.Filter):
+    """true/false or 1/0; anything else is an error rather than no filter at all."""
+
+    field_class = StrictBooleanField
+
+
+class PlainIntegerField(forms.IntegerField):
+    """A whole number in the digits 0-9, as the API documents (int() also reads "٢٠٠٨" or "1_000")."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not PLAIN_INTEGER.fullmatch(value.strip()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class PlainDecimalField(forms.DecimalField):
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not PLAIN_NUMBER.fullmatch(value.strip()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class IntegerFilter(django_filters.Filter):
+    field_class = PlainIntegerField
+
+
+class AmountFilter(django_filters.NumberFilter):
+    field_class = PlainDecimalField
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Ordering where line items without the value (regional money, no program…) come last,
+    on SQLite as on PostgreSQL, whichever the direction."""
+
+    def filter(self, qs, value):
+        # "?ordering=," reads as empty names: they order by nothing, rather than by a field "".
+        value = [param for param in value or [] if param.strip("-")]
+        if not value:
+            return qs
+        ordering = []
+        for param in value:
+            field = self.get_ordering_value(param)
+            if field.startswith("-"):
+                ordering.append(F(field[1:]).desc(nulls_last=True))
+            else:
+                ordering.append(F(field).asc(nulls_last=True))
+        return qs.order_by(*ordering)

@@ -1,0 +1,206 @@
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from import_export import fields
+from import_export.admin import ExportActionMixin
+from import_export.formats.base_formats import CSV, XLSX
+
+from core.admin import SafeExportResource, VersionCheckForm, VersionedAdmin
+from funding.admin.imports import import_urls
+from funding.models import Allocation, FundingAccount, ReportedFigure
+from funding.money import format_exact
+from funding.queries.reconciliation import reconcile
+from programs.admin import ProgramPartnerInline
+from programs.models import Program
+
+EXPORT_FORMATS = [CSV, XLSX]
+
+
+@admin.register(FundingAccount)
+class FundingAccountAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "administered_by"]
+    search_fields = ["code", "name"]
+
+
+class AllocationResource(SafeExportResource):
+    """The export columns: the import format's natural keys, with readable names beside them."""
+
+    donor = fields.Field(attribute="donor__slug", column_name="donor")
+    account = fields.Field(attribute="account__code", column_name="account")
+    country = fields.Field(attribute="country__iso2", column_name="country")
+    country_name = fields.Field(attribute="country__name", column_name="country_name")
+    objective = fields.Field(attribute="objective__number", column_name="objective")
+    program = fields.Field(attribute="program__slug", column_name="program")
+    source = fields.Field(attribute="source__key", column_name="source")
+
+    class Meta:
+        model = Allocation
+        fields = [
+            "id",
+            "fiscal_year",
+            "stage",
+            "amount",
+            "donor",
+            "account",
+            "country",
+            "country_name",
+            "objective",
+            "program",
+            "source",
+            "source_detail",
+            "note",
+            "grade",
+            "version",
+        ]
+        export_order = fields
+
+
+class AmountMixin:
+    @admin.display(description="Amount", ordering="amount")
+    def amount_display(self, obj):
+        return format_exact(obj.amount)
+
+    @admin.display(description="Source", ordering="source__key")
+    def source_key(self, obj):
+        return obj.source.key
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
+    list_display = [
+        "id",
+        "fiscal_year",
+        "stage",
+        "amount_display",
+        "donor",
+        "account",
+        "country",
+        "program",
+        "source_key",
+    ]
+    list_filter = ["stage", "fiscal_year", "account", "country", "donor", "objective", "grade", "source"]
+    search_fields = ["source_detail", "note", "program__name", "source__key", "country__name"]
+    autocomplete_fields = ["donor", "account", "country", "objective", "program", "source"]
+    list_select_related = ["donor", "account", "country", "program", "source"]
+    resource_classes = [AllocationResource]
+    formats = EXPORT_FORMATS
+    change_list_template = "admin/funding/allocation/change_list.html"
+
+    def get_urls(self):
+        return import_urls(self) + super().get_urls()
+
+
+class ReportedFigureResource(SafeExportResource):
+    donor = fields.Field(attribute="donor__slug", column_name="donor")
+    source = fields.Field(attribute="source__key", column_name="source")
+
+    class Meta:
+        model = ReportedFigure
+        fields = [
+            "key",
+            "label",
+            "amount",
+            "qualifier",
+            "stage",
+            "donor",
+            "fiscal_year_min",
+            "fiscal_year_max",
+            "as_of",
+            "source",
+            "quote",
+            "scope",
+            "grade",
+            "version",
+        ]
+        export_order = fields
+
+
+@admin.register(ReportedFigure)
+class ReportedFigureAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
+    list_display = ["key", "amount_display", "qualifier", "stage", "period", "source_key"]
+    list_filter = ["stage", "qualifier", "scope", "grade", "source"]
+    search_fields = ["key", "label", "quote", "note"]
+    autocomplete_fields = ["donor", "source", "also_cited_in"]
+    list_select_related = ["source"]
+    readonly_fields = ["reconciliation"]
+    resource_classes = [ReportedFigureResource]
+    formats = EXPORT_FORMATS
+
+    def get_list_display(self, request):
+        # One reconciliation of every figure per page (two queries), not one per row.
+        results = {}
+
+        @admin.display(description="Line items say")
+        def line_items_say(figure):
+            if not results:
+                results.update((result.figure.pk, result) for result in reconcile())
+            return _verdict_html(results[figure.pk])
+
+        columns = list(super().get_list_display(request))
+        columns.insert(columns.index("amount_display") + 1, line_items_say)
+        return columns
+
+    @admin.display(description="Fiscal years", ordering="fiscal_year_min")
+    def period(self, figure):
+        return figure.period_display
+
+    @admin.display(description="Reconciliation with the line items")
+    def reconciliation(self, figure):
+        if figure.pk is None:
+            return "Shown once the figure is saved."
+        return _verdict_html(reconcile(ReportedFigure.objects.filter(pk=figure.pk))[0])
+
+
+def _verdict_html(result):
+    colours = {"agrees": "#1e7a46", "disagrees": "#b3261e", "no_line_items": "#8a5a00"}
+    return format_html(
+        '<strong style="color: {}">{}</strong><br><span title="{}">{}</span>',
+        colours.get(result.verdict, "#5b6676"),
+        result.verdict.replace("_", " "),
+        result.explanation,
+        format_exact(result.line_item_sum) if result.line_item_sum is not None else "no line items",
+    )
+
+
+class AllocationInline(admin.TabularInline):
+    """A program's line items, edited on the program's page."""
+
+    model = Allocation
+    form = VersionCheckForm
+    fields = [
+        "fiscal_year",
+        "stage",
+        "amount",
+        "donor",
+        "account",
+        "country",
+        "objective",
+        "source",
+        "source_detail",
+        "expected_version",
+    ]
+    autocomplete_fields = ["donor", "account", "country", "objective", "source"]
+    extra = 0
+
+
+@admin.register(Program)
+class ProgramAdmin(VersionedAdmin):
+    list_display = ["name", "status", "lead_organization", "start_date", "end_date"]
+    list_filter = ["status", "objectives", "countries"]
+    search_fields = ["name", "slug", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["lead_organization", "countries", "sources"]
+    filter_horizontal = ["objectives"]
+    inlines = [ProgramPartnerInline, AllocationInline]
+    list_select_related = ["lead_organization"]
+    readonly_fields = ["line_item_totals"]
+
+    @admin.display(description="Line-item totals by stage")
+    def line_item_totals(self, program):
+        rows = Allocation.objects.filter(program=program).totals() if program.pk else []
+        if not rows:
+            return "No line items: amount not reported."
+        return format_html_join(
+            "",
+            "<div>{}: <strong>{}</strong> ({} line items)</div>",
+            ((row["stage_name"], format_exact(row["amount"]), row["count"]) for row in rows),
+        )

@@ -1,0 +1,172 @@
+from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.editing import HistoryMixin, VersionedEditMixin, WriteMixin
+from core.api.renderers import wants_csv
+from core.filters import split_values
+from core.spreadsheets import stream_csv
+from funding.api.serializers import (
+    AllocationSerializer,
+    FundingAccountSerializer,
+    ReconciliationListSerializer,
+    ReconciliationSerializer,
+    ReportedFigureSerializer,
+    TotalsSerializer,
+)
+from funding.dimensions import DIMENSIONS, parse_group_by
+from funding.io.exports import ALLOCATION_COLUMNS, allocation_rows, reconciliation_table, totals_table
+from funding.models import Allocation, FundingAccount, ReportedFigure
+from funding.queries.filters import AllocationFilter, ReportedFigureFilter
+from funding.queries.reconciliation import Verdict, reconcile
+from funding.queries.subtotals import line_item_count, totals_queryset
+from funding.totals import as_json as totals_as_json
+from funding.totals import totals_response
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "csv"],
+    description="csv: the whole filtered set (not one page) as a streamed CSV download.",
+)
+CSV_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="With format=csv: text/csv, one row per item.")
+
+
+class FundingAccountViewSet(WriteMixin, viewsets.ModelViewSet):
+    queryset = FundingAccount.objects.all()
+    serializer_class = FundingAccountSerializer
+    lookup_field = "code"
+
+
+class ReportedFigureViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet):
+    queryset = ReportedFigure.objects.select_related("donor", "source").prefetch_related("also_cited_in")
+    serializer_class = ReportedFigureSerializer
+    filterset_class = ReportedFigureFilter
+    lookup_field = "key"
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[FORMAT_PARAMETER], responses={200: AllocationSerializer(many=True)}),
+)
+class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet):
+    """Line items: one piece of money of one stage, each citing its source."""
+
+    queryset = Allocation.objects.for_listing()
+    serializer_class = AllocationSerializer
+    filterset_class = AllocationFilter
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        # One line item: its related rows joined; a page of them: read a table at a time.
+        return super().get_queryset().for_page() if self.action == "list" else super().get_queryset()
+
+    def filter_queryset(self, queryset):
+        # The filterset is kept: the totals and the page count read the subtotals through it.
+        self.filterset = None
+        if not self.filter_backends:  # actions that take no filters (the history)
+            return queryset
+        self.filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
+        if self.filterset is None:
+            return queryset
+        if not self.filterset.is_valid():
+            raise translate_validation(self.filterset.errors)
+        return self.filterset.qs
+
+    def count_rows(self):
+        """The list's row count from the subtotals, when its filters are all ones they keep."""
+        return line_item_count(self.filterset) if getattr(self, "filterset", None) else None
+
+    def list(self, request, *args, **kwargs):
+        if wants_csv(request):
+            queryset = self.filter_queryset(self.get_queryset())
+            return stream_csv(
+                "allocations.csv", [column for column, _ in ALLOCATION_COLUMNS], allocation_rows(queryset)
+            )
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "group_by",
+                OpenApiTypes.STR,
+                description="Comma-separated dimensions, alone or combined (a pivot): "
+                + ", ".join(DIMENSIONS)
+                + ". Stage is always added: stages are never summed together.",
+            ),
+            FORMAT_PARAMETER,
+        ],
+        responses={
+            200: TotalsSerializer,
+            400: OpenApiResponse(description="Unknown dimension or filter value."),
+        },
+        filters=True,
+    )
+    @action(detail=False, pagination_class=None)
+    def totals(self, request):
+        """Sums and counts of the filtered line items per group, computed in the database."""
+        try:
+            group_by = parse_group_by(request.query_params.get("group_by", ""))
+        except ValueError as error:
+            raise ValidationError({"group_by": [str(error)]}) from None
+        self.filter_queryset(self.get_queryset())
+        body = totals_response(totals_queryset(self.filterset, group_by), group_by)
+        if wants_csv(request):
+            header, rows = totals_table(body)
+            return stream_csv("totals.csv", header, rows)
+        # TotalsSerializer describes this shape in the schema; rows carry only the grouped dimensions.
+        return Response(totals_as_json(body))
+
+
+class ReconciliationQuery(forms.Form):
+    verdict = forms.MultipleChoiceField(choices=Verdict.choices, required=False)
+
+
+class ReconciliationView(APIView):
+    """Every reported figure beside the sum of the line items of its stage, donor and period."""
+
+    permission_classes = [AllowAny]
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "stage", OpenApiTypes.STR, description="Stages of the reported figures, comma-separated."
+            ),
+            OpenApiParameter(
+                "verdict",
+                OpenApiTypes.STR,
+                description="Verdicts, comma-separated: " + ", ".join(Verdict.values) + ".",
+            ),
+            OpenApiParameter("scope", OpenApiTypes.STR, enum=["carsi", "context"]),
+            OpenApiParameter("source", OpenApiTypes.STR, description="Source keys, comma-separated."),
+            OpenApiParameter("donor", OpenApiTypes.STR, description="Organization slugs, comma-separated."),
+            FORMAT_PARAMETER,
+        ],
+        responses={200: ReconciliationListSerializer, 400: OpenApiResponse(description="Bad filter value.")},
+    )
+    def get(self, request):
+        figures = ReportedFigureFilter(request.query_params, queryset=ReportedFigure.objects.all())
+        query = ReconciliationQuery({"verdict": split_values(request.query_params.getlist("verdict"))})
+        errors = {}
+        if not figures.is_valid():
+            errors.update(figures.errors)
+        if not query.is_valid():
+            errors.update(query.errors)
+        if errors:
+            raise ValidationError(errors)
+        results = reconcile(figures.qs)
+        verdicts = set(query.cleaned_data["verdict"])
+        if verdicts:
+            results = [result for result in results if result.verdict in verdicts]
+        if wants_csv(request):
+            header, rows = reconciliation_table(results)
+            return stream_csv("reconciliation.csv", header, rows)
+        return Response({"count": len(results), "results": ReconciliationSerializer(results, many=True).data})

@@ -1,0 +1,192 @@
+"""The allocation explorer: the API's filters as a page, with sorting, paging and a pivot."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+
+from core.api.pagination import IdPagePaginator
+from core.filters import split_values
+from funding.choices import STAGE_ORDER, Stage
+from funding.dimensions import DIMENSIONS
+from funding.models import Allocation, FundingAccount
+from funding.queries.filters import AllocationFilter
+from funding.queries.subtotals import totals_queryset
+from funding.web.links import explorer_url, filter_query, row_url
+from partners.models import Country, Organization
+from programs.models import Objective, Program
+from sources.models import Source
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+SCALAR_FILTERS = ["fiscal_year", "fiscal_year_min", "fiscal_year_max", "amount_min", "amount_max", "search"]
+PIVOT_DIMENSIONS = ["country", "account", "program", "objective", "donor", "source"]
+# (ordering parameter, column heading)
+SORTABLE_COLUMNS = [
+    ("fiscal_year", "Fiscal year"),
+    ("stage", "Stage"),
+    ("amount", "Amount"),
+    ("country", "Country"),
+    ("account", "Account"),
+    ("program", "Program"),
+    ("donor", "Donor"),
+    ("source", "Source"),
+]
+
+
+def _with_line_items(queryset, field):
+    """Only the objects some line item refers to (EXISTS: cheap on an indexed foreign key)."""
+    return queryset.filter(Exists(Allocation.objects.filter(**{field: OuterRef("pk")})))
+
+
+def filter_choices() -> dict:
+    """What the filter form offers, in the parameters' own values."""
+    countries = _with_line_items(Country.objects.all(), "country")
+    donors = _with_line_items(Organization.objects.all(), "donor")
+    programs = _with_line_items(Program.objects.all(), "program")
+    sources = _with_line_items(Source.objects.all(), "source")
+    return {
+        "stage": Stage.choices,
+        "country": [("regional", "Regional / no country")] + [(c.iso2, c.name) for c in countries],
+        "donor": [(org.slug, org.name) for org in donors],
+        "account": [(a.code, f"{a.code} — {a.name}") for a in FundingAccount.objects.all()]
+        + [("none", "No account")],
+        "objective": [(str(o.number), str(o)) for o in Objective.objects.all()] + [("none", "No objective")],
+        "program": [(p.slug, p.name) for p in programs] + [("none", "No program")],
+        "source": [(source.key, source.key) for source in sources],
+    }
+
+
+@dataclass
+class SortLink:
+    heading: str
+    url: str
+    direction: str  # "ascending", "descending" or "" (for aria-sort)
+
+
+def sort_links(querydict) -> list[SortLink]:
+    current = split_values(querydict.getlist("ordering"))
+    primary = current[0] if current else ""
+    links = []
+    for name, heading in SORTABLE_COLUMNS:
+        if primary == name:
+            direction, target = "ascending", f"-{name}"
+        elif primary == f"-{name}":
+            direction, target = "descending", name
+        else:
+            direction, target = "", f"-{name}" if name == "amount" else name
+        query = querydict.copy()
+        query.setlist("ordering", [target])
+        query.pop("page", None)
+        links.append(SortLink(heading, "?" + query.urlencode(), direction))
+    return links
+
+
+def page_size(querydict) -> int:
+    try:
+        asked = int(querydict.get("page_size", PAGE_SIZE))
+    except ValueError:
+        return PAGE_SIZE
+    return min(max(asked, 1), MAX_PAGE_SIZE)
+
+
+@dataclass
+class Pivot:
+    dimension: str
+    stage: str
+    years: list[int]
+    rows: list[dict]  # {"key", "label", "cells": [(amount, url) per year], "total": (amount, url)}
+    column_totals: list[tuple]
+    total: tuple
+
+
+def pivots(queryset, dimension: str, base_filters: dict) -> list[Pivot]:
+    """Rows of one dimension against fiscal years, one table per stage (stages are never summed)."""
+    grouped = queryset.totals([dimension, "fiscal_year"])
+    per_row = queryset.totals([dimension])
+    per_year = queryset.totals(["fiscal_year"])
+    per_stage = queryset.totals()
+    label_name = DIMENSIONS[dimension].label_name
+    tables = []
+    for stage in sorted({row["stage"] for row in grouped}, key=STAGE_ORDER.__getitem__):
+        years = sorted({row["fiscal_year"] for row in grouped if row["stage"] == stage})
+        cells = {(row[dimension], row["fiscal_year"]): row for row in grouped if row["stage"] == stage}
+        rows = []
+        for row in (row for row in per_row if row["stage"] == stage):
+            key = row[dimension]
+            rows.append(
+                {
+                    "key": key,
+                    "label": row[label_name] if label_name else key,
+                    "cells": [_cell(cells.get((key, year)), base_filters) for year in years],
+                    "total": _cell(row, base_filters),
+                }
+            )
+        column_totals = [
+            _cell(
+                next((r for r in per_year if r["stage"] == stage and r["fiscal_year"] == year), None),
+                base_filters,
+            )
+            for year in years
+        ]
+        stage_total = next(r for r in per_stage if r["stage"] == stage)
+        tables.append(Pivot(dimension, stage, years, rows, column_totals, _cell(stage_total, base_filters)))
+    return tables
+
+
+def _cell(row, base_filters):
+    if row is None:
+        return (None, None)
+    return (row["amount"], row_url(row, **base_filters))
+
+
+DETAIL_PAGE_SIZE = 50
+
+
+def detail_line_items(queryset, querydict, stage_totals, **filters) -> dict:
+    """One page of a detail page's line items (country, program, objective, source), never all of them.
+
+    `stage_totals` are the page's own sums per stage of the same line items: their counts give the
+    number of rows without a COUNT(*). The rest are a link away, in the explorer.
+    """
+    paginator = IdPagePaginator(
+        queryset.for_listing().order_by("fiscal_year", "stage", "id"), DETAIL_PAGE_SIZE
+    )
+    paginator.count = sum(row["count"] for row in stage_totals)
+    return {
+        "line_items": paginator.get_page(querydict.get("page")),
+        "line_items_explorer_url": explorer_url(**filters),
+    }
+
+
+def explore(querydict):
+    """Everything the explorer page shows for a query string."""
+    filterset = AllocationFilter(querydict, queryset=Allocation.objects.for_page())
+    context = {"filterset": filterset, "choices": filter_choices(), "sort_links": sort_links(querydict)}
+    context["selected"] = {name: split_values(querydict.getlist(name)) for name in context["choices"]}
+    if not filterset.is_valid():
+        context["errors"] = filterset.errors
+        return context
+    queryset = filterset.qs
+    context["stage_totals"] = totals_queryset(filterset).totals()
+    paginator = IdPagePaginator(queryset, page_size(querydict))
+    # The per-stage totals have counted the filtered set already: no second COUNT(*) over it.
+    paginator.count = sum(row["count"] for row in context["stage_totals"])
+    context["page"] = paginator.get_page(querydict.get("page"))
+    # Links from pivot cells keep every filter; the cell itself fixes stage, year and dimension.
+    base_filters = {
+        name: ",".join(values) for name, values in context["selected"].items() if values and name != "stage"
+    } | {name: querydict.get(name) for name in SCALAR_FILTERS if querydict.get(name)}
+    context["base_filters"] = base_filters
+    pivot = querydict.get("pivot")
+    if pivot in PIVOT_DIMENSIONS:
+        context["pivot"] = pivot
+        context["pivots"] = pivots(totals_queryset(filterset, [pivot, "fiscal_year"]), pivot, base_filters)
+    context["pivot_choices"] = [(name, name.replace("_", " ").capitalize()) for name in PIVOT_DIMENSIONS]
+    query = querydict.copy()
+    query.pop("page", None)
+    context["query_without_page"] = query.urlencode()
+    context["csv_url"] = (
+        reverse("api-allocation-list") + "?" + "&".join(filter(None, [filter_query(querydict), "format=csv"]))
+    )
+    return context
