@@ -1,5 +1,8 @@
 """Filter classes that know no domain: natural keys, choices and numbers read strictly from a query string."""
 
+from functools import reduce
+from operator import or_
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -35,22 +38,15 @@ class ChoicesFilter(django_filters.MultipleChoiceFilter):
         super().__init__(**kwargs)
 
 
-def whole_number(text: str) -> int:
-    """A number key as the database can compare it: beyond 64 bits it is no key, not a crash."""
-    number = int(text)
-    if not -(2**63) <= number < 2**63:
-        raise ValueError(f"{text} is out of range")
-    return number
-
-
 class NaturalKeyField(forms.Field):
     """Natural keys of one model (ISO code, slug, number…), repeated or comma-separated."""
 
     widget = forms.SelectMultiple
 
-    def __init__(self, *, model, key, none_value, example, normalize=str, **kwargs):
-        self.model, self.key, self.none_value = model, key, none_value
-        self.example, self.normalize = example, normalize
+    def __init__(self, *, model, none_value=None, **kwargs):
+        # How the model's rows are named (core.models.NaturalKeyModel): its key, normaliser, example.
+        self.model, self.none_value = model, none_value
+        self.key, self.normalize, self.example = model.NATURAL_KEY, model.normalize_key, model.KEY_EXAMPLE
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -87,7 +83,7 @@ class NaturalKeyField(forms.Field):
 
 
 class NaturalKeyFilter(django_filters.Filter):
-    """Filter a relation by natural keys; the none value selects line items without one."""
+    """Filter a relation by natural keys; the none value selects the rows without one."""
 
     field_class = NaturalKeyField
 
@@ -162,3 +158,20 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
             else:
                 ordering.append(F(field).asc(nulls_last=True))
         return qs.order_by(*ordering)
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Text found in any of `fields` (case-insensitive); `by_word`: every word somewhere, in any order."""
+
+    def __init__(self, *, fields, by_word=False, **kwargs):
+        self.fields, self.by_word = fields, by_word
+        kwargs.setdefault("label", "Search")
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        for text in value.split() if self.by_word else [value]:
+            qs = qs.filter(reduce(or_, (Q(**{f"{field}__icontains": text}) for field in self.fields)))
+        return qs

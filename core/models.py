@@ -1,6 +1,21 @@
-"""Abstract models every app shares: rows named by a natural key (fixtures, backups, the API's URLs)."""
+"""Abstract models every app shares: rows known by a natural key (in fixtures, backups, URLs, filters)."""
+
+import re
 
 from django.db import models
+
+DIGITS = re.compile(r"-?[0-9]+")
+
+
+def whole_number(text: str) -> int:
+    """A number key as typed ("3"), as the database can compare it: in the digits 0-9 and within
+    64 bits, else ValueError (a key beyond that is no key, not a crash)."""
+    if not DIGITS.fullmatch(str(text).strip()):
+        raise ValueError(f"{text!r} is not a whole number")
+    number = int(text)
+    if not -(2**63) <= number < 2**63:
+        raise ValueError(f"{text} is out of range")
+    return number
 
 
 class NaturalKeyManager(models.Manager):
@@ -11,12 +26,24 @@ class NaturalKeyManager(models.Manager):
 
 
 class NaturalKeyModel(models.Model):
-    """A row known by one field of its own (an ISO code, a slug, a number) rather than its id."""
+    """A row known by one field of its own (an ISO code, a slug, a number) rather than by its id.
+
+    The class says how people name its rows, once, for every place that reads such a name: the
+    field (NATURAL_KEY), how a typed key is made comparable (normalize_key: "gt" → "GT"), an
+    example for error messages (KEY_EXAMPLE), and the field that labels a row (LABEL_FIELD).
+    """
 
     NATURAL_KEY = ""
+    KEY_EXAMPLE = ""
+    LABEL_FIELD = ""
 
     class Meta:
         abstract = True
 
     def natural_key(self):
         return (getattr(self, self.NATURAL_KEY),)
+
+    @staticmethod
+    def normalize_key(text: str):
+        """A key as typed, as the database compares it; ValueError if it cannot be one."""
+        return text

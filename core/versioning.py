@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import DeletedObject
 
+from core.formats import decimal_text
+
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
@@ -154,7 +156,7 @@ def _readable(value) -> str:
     if value is None or (isinstance(value, DeletedObject) and value.pk is None):
         return ""
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return decimal_text(value)
     natural_key = getattr(value, "natural_key", None)
     if callable(natural_key):
         return str(natural_key()[0])

@@ -1,40 +1,175 @@
-"""The dimensions line items can be grouped by, and the one GROUP BY that totals them."""
+"""The dimensions of a line item, declared once: everything that filters, groups, pivots, sorts, links,
+exports or imports line items is generated from this registry.
+
+A dimension is a field of the line item. A related one (country, donor…) is named in query strings,
+files and JSON by its model's natural key (core.models.NaturalKeyModel: ISO code, slug, number),
+labelled by the model's LABEL_FIELD, and may be empty, which its `none_value` selects ("regional",
+"none"). Adding a dimension is one entry here, its field on the line item, and its migration.
+"""
 
 from dataclasses import dataclass
+from functools import cached_property
+
+from django.apps import apps
+
+from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 
 
 @dataclass(frozen=True)
 class Dimension:
-    name: str
-    key_path: str  # the column that identifies the group
-    label_path: str | None = None  # the column with a readable label, if any
-    none_label: str = ""  # what a line item without this dimension is called
-    sort_by_label: bool = True  # countries by name; objectives by number
+    name: str  # the parameter, the group_by name, the CSV and import column
+    title: str  # what a person reads: a filter's label, a pivot's heading
+    none_value: str | None = None  # selects line items without one ("regional"); None: all have one
+    none_label: str = ""  # what those line items are called in totals ("Regional / no country")
+    filter_help: str = ""  # the filter parameter's help in the API schema
+    field_help: str = ""  # the line-item field's help in the API schema, where the model says none
+    export_label: str = ""  # the CSV column of its label, if not "<name>_name"
+    ordering: str = ""  # what ?ordering=<name> sorts by, if not the key
+    sort_by_label: bool = True  # totals sorted by label (countries by name) rather than by key
+    choice_label: str = "label"  # the explorer's choices show the label, the key or str(row)
+    choices_in_use_only: bool = False  # the explorer offers only values some line item has
+    checkboxes: bool = False  # the explorer offers checkboxes, not a menu
+    none_label_in_rows: bool = False  # line items without one are labelled so in line-item files too
+    bounds: tuple[int, int] | None = None  # a number's smallest and largest value, for its filters
+    ranges: bool = False  # a number is also filtered from (<name>_min) and to (<name>_max)
+    pivot: bool = True  # a row dimension of the explorer's pivot (against fiscal years)
+    in_subtotals: bool = False  # the subtotal table keeps it (see Subtotal)
+
+    @cached_property
+    def field(self):
+        return apps.get_model("funding", "Allocation")._meta.get_field(self.name)
 
     @property
-    def label_name(self):
-        return f"{self.name}_name" if self.label_path else None
+    def model(self):
+        """The related model (Country…), or None for a plain field (fiscal year, stage)."""
+        return self.field.related_model
 
     @property
-    def paths(self):
-        return [self.key_path, self.label_path] if self.label_path else [self.key_path]
+    def choices(self) -> list[tuple[str, str]] | None:
+        """A plain field's choices, in their own order (stages in pipeline order); None if it has none."""
+        return list(self.field.choices) if self.model is None and self.field.choices else None
+
+    @property
+    def key_path(self) -> str:
+        return f"{self.name}__{self.model.NATURAL_KEY}" if self.model else self.name
+
+    @property
+    def label_path(self) -> str | None:
+        return f"{self.name}__{self.model.LABEL_FIELD}" if self.model else None
+
+    @property
+    def paths(self) -> list[str]:
+        return [self.key_path, self.label_path] if self.model else [self.key_path]
+
+    @property
+    def label_name(self) -> str | None:
+        """The totals' column of the label (country_name, stage_name); None for a plain number."""
+        return f"{self.name}_name" if self.model or self.choices else None
+
+    @property
+    def export_label_name(self) -> str | None:
+        """The CSV's and the line item's column of the label: country_name, source_title."""
+        return (self.export_label or self.label_name) if self.model else None
+
+    @property
+    def ordering_path(self) -> str:
+        return self.ordering or self.key_path
+
+    @property
+    def column(self) -> str:
+        """The database column: country_id, stage."""
+        return self.field.column
 
 
 DIMENSIONS = {
     dimension.name: dimension
     for dimension in [
-        Dimension("fiscal_year", "fiscal_year"),
-        Dimension("stage", "stage"),
-        Dimension("country", "country__iso2", "country__name", "Regional / no country"),
-        Dimension("donor", "donor__slug", "donor__name"),
-        Dimension("account", "account__code", "account__name", "No account"),
         Dimension(
-            "objective", "objective__number", "objective__short_name", "No objective", sort_by_label=False
+            "fiscal_year",
+            "Fiscal year",
+            bounds=(MIN_FISCAL_YEAR, MAX_FISCAL_YEAR),
+            ranges=True,
+            pivot=False,
+            in_subtotals=True,
         ),
-        Dimension("program", "program__slug", "program__name", "No program"),
-        Dimension("source", "source__key", "source__title"),
+        Dimension(
+            "stage",
+            "Stage",
+            filter_help="One or more stages, repeated or comma-separated.",
+            checkboxes=True,
+            pivot=False,
+            in_subtotals=True,
+        ),
+        Dimension(
+            "donor",
+            "Donor",
+            filter_help="Organization slugs.",
+            ordering="donor__name",
+            choices_in_use_only=True,
+            in_subtotals=True,
+        ),
+        Dimension(
+            "account",
+            "Account",
+            none_value="none",
+            none_label="No account",
+            filter_help='Account codes (INCLE, ESF, NADR, FMF), or "none".',
+            choice_label="str",
+            in_subtotals=True,
+        ),
+        Dimension(
+            "country",
+            "Country",
+            none_value="regional",
+            none_label="Regional / no country",
+            filter_help='ISO alpha-2 codes (GT, HN…), or "regional" for line items with no country.',
+            field_help="ISO alpha-2 code; null for regional money or money not attributed to a country.",
+            ordering="country__name",
+            choices_in_use_only=True,
+            checkboxes=True,
+            none_label_in_rows=True,  # regional money is a place of its own
+            in_subtotals=True,
+        ),
+        Dimension(
+            "objective",
+            "Objective",
+            none_value="none",
+            none_label="No objective",
+            filter_help='Objective numbers 1–5, or "none".',
+            sort_by_label=False,
+            choice_label="str",
+        ),
+        Dimension(
+            "program",
+            "Program",
+            none_value="none",
+            none_label="No program",
+            filter_help='Program slugs, or "none".',
+            ordering="program__name",
+            choices_in_use_only=True,
+        ),
+        Dimension(
+            "source",
+            "Source",
+            filter_help="Source keys.",
+            export_label="source_title",
+            choice_label="key",
+            choices_in_use_only=True,
+        ),
     ]
 }
+
+SUBTOTAL_DIMENSIONS = [dimension for dimension in DIMENSIONS.values() if dimension.in_subtotals]
+PIVOT_DIMENSIONS = [dimension.name for dimension in DIMENSIONS.values() if dimension.pivot]
+
+
+def related_dimensions() -> list[Dimension]:
+    return [dimension for dimension in DIMENSIONS.values() if dimension.model is not None]
+
+
+def none_values() -> dict[str, str]:
+    """What selects line items without each dimension, in the filters' own words."""
+    return {name: dimension.none_value for name, dimension in DIMENSIONS.items() if dimension.none_value}
 
 
 def parse_group_by(value: str | list[str]) -> list[str]:

@@ -8,9 +8,11 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.models import NaturalKeyManager, NaturalKeyModel
 from core.partial_dates import format_partial_date, validate_partial_date
 from core.versioning import Versioned
 from funding.choices import Grade, Qualifier, Scope, Stage
+from funding.dimensions import SUBTOTAL_DIMENSIONS
 from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, format_fiscal_years, validate_fiscal_year
 from funding.totals import grouped_totals
 
@@ -21,19 +23,18 @@ POSITIVE_AMOUNT = MinValueValidator(
 )
 
 
-class FundingAccountManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
-
-class FundingAccount(models.Model):
+class FundingAccount(NaturalKeyModel):
     """A U.S. foreign-assistance appropriation account, e.g. INCLE or ESF."""
+
+    NATURAL_KEY = "code"
+    KEY_EXAMPLE = "account codes such as INCLE"
+    LABEL_FIELD = "name"
 
     code = models.CharField(max_length=10, unique=True)
     name = models.CharField(max_length=200, unique=True)
     administered_by = models.CharField(max_length=200, blank=True)
 
-    objects = FundingAccountManager()
+    objects = NaturalKeyManager()
 
     class Meta:
         ordering = ["code"]
@@ -41,8 +42,9 @@ class FundingAccount(models.Model):
     def __str__(self):
         return f"{self.code} — {self.name}"
 
-    def natural_key(self):
-        return (self.code,)
+    @staticmethod
+    def normalize_key(text):
+        return text.upper()
 
 
 class AllocationQuerySet(models.QuerySet):
@@ -74,6 +76,26 @@ class AllocationQuerySet(models.QuerySet):
             .values("donor_id", "stage", "fiscal_year")
             .annotate(amount=Sum("amount"), count=Count("id"))
         )
+
+
+# Where a line item stands in its source: one place, one line item (the unique constraint below).
+# Nullable columns are coalesced so that two regional line items (country NULL) count as the same
+# place; a plain unique constraint treats NULLs as distinct on both SQLite and PostgreSQL.
+IDENTITY = ("source", "source_detail", "fiscal_year", "stage", "donor")
+IDENTITY_OR_NONE = ("account", "country", "objective", "program")
+
+
+def identity_of(values: dict) -> tuple:
+    """The place of a line item given as {attname: value} (source_id, fiscal_year…), as the constraint
+    compares it."""
+    return (
+        *(values[Allocation._meta.get_field(name).attname] for name in IDENTITY),
+        *(values[Allocation._meta.get_field(name).attname] or 0 for name in IDENTITY_OR_NONE),
+    )
+
+
+def identity_attnames() -> list[str]:
+    return [Allocation._meta.get_field(name).attname for name in (*IDENTITY, *IDENTITY_OR_NONE)]
 
 
 class Allocation(Versioned):
@@ -145,19 +167,9 @@ class Allocation(Versioned):
             ),
             models.CheckConstraint(condition=Q(stage__in=Stage.values), name="allocation_stage_valid"),
             models.CheckConstraint(condition=Q(grade__in=["", *Grade.values]), name="allocation_grade_valid"),
-            # Nullable columns are coalesced so that two regional line items (country
-            # NULL) count as the same place; a plain unique constraint treats NULLs as
-            # distinct on both SQLite and PostgreSQL.
             models.UniqueConstraint(
-                "source",
-                "source_detail",
-                "fiscal_year",
-                "stage",
-                "donor",
-                Coalesce("account", Value(0)),
-                Coalesce("country", Value(0)),
-                Coalesce("objective", Value(0)),
-                Coalesce("program", Value(0)),
+                *IDENTITY,
+                *(Coalesce(field, Value(0)) for field in IDENTITY_OR_NONE),
                 name="allocation_unique_line_item",
                 violation_error_message=(
                     "A line item with the same source, source detail, fiscal year, stage, donor, "
@@ -251,11 +263,12 @@ class Subtotal(models.Model):
 
     objects = SubtotalQuerySet.as_manager()
 
+    # The columns of the key, in its order (donor|stage|fiscal_year|account|country): the
+    # dimensions the registry marks as kept in the subtotals (a test holds the two together).
+    KEY = ("donor", "stage", "fiscal_year", "account", "country")
     # What a subtotal can answer: filters and groupings over these alone.
-    FILTERS = frozenset(
-        {"fiscal_year", "fiscal_year_min", "fiscal_year_max", "stage", "country", "donor", "account"}
-    )
-    DIMENSIONS = frozenset({"fiscal_year", "stage", "country", "donor", "account"})
+    DIMENSIONS = frozenset(dimension.name for dimension in SUBTOTAL_DIMENSIONS)
+    FILTERS = DIMENSIONS | {"fiscal_year_min", "fiscal_year_max"}
 
     class Meta:
         indexes = [models.Index(fields=["stage", "fiscal_year"], name="subtotal_stage_year")]
@@ -264,13 +277,12 @@ class Subtotal(models.Model):
         return f"{self.key}: {self.amount} ({self.line_items} line items)"
 
 
-class ReportedFigureManager(models.Manager):
-    def get_by_natural_key(self, key):
-        return self.get(key=key)
-
-
-class ReportedFigure(Versioned):
+class ReportedFigure(NaturalKeyModel, Versioned):
     """A claim a source makes about a total, to be reconciled against the line items."""
+
+    NATURAL_KEY = "key"
+    KEY_EXAMPLE = "reported-figure keys such as fy2012-commitment"
+    LABEL_FIELD = "label"
 
     key = models.SlugField(max_length=100, unique=True)
     label = models.CharField(max_length=300)
@@ -311,7 +323,7 @@ class ReportedFigure(Versioned):
     grade = models.CharField(max_length=1, choices=Grade.choices, blank=True)
     note = models.TextField(blank=True)
 
-    objects = ReportedFigureManager()
+    objects = NaturalKeyManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -338,9 +350,6 @@ class ReportedFigure(Versioned):
 
     def __str__(self):
         return self.label
-
-    def natural_key(self):
-        return (self.key,)
 
     def clean(self):
         if (

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
-from funding.choices import STAGE_ORDER, Stage
+from core.formats import decimal_text as money
+from funding.choices import STAGE_ORDER
 from funding.dimensions import DIMENSIONS, parse_group_by
 from funding.money import cents
 
@@ -18,7 +19,7 @@ def grouped_totals(queryset, group_by, count=None) -> list[dict]:
     dimensions = [DIMENSIONS[name] for name in names]
     paths = [path for dimension in dimensions for path in dimension.paths]
     rows = queryset.order_by().values(*paths).annotate(amount=Sum("amount"), count=count or Count("id"))
-    stage_labels = dict(Stage.choices)
+    choice_labels = {dimension.name: dict(dimension.choices) for dimension in dimensions if dimension.choices}
     results = []
     for row in rows:
         result = {}
@@ -29,7 +30,8 @@ def grouped_totals(queryset, group_by, count=None) -> list[dict]:
                 result[dimension.label_name] = (
                     row[dimension.label_path] if key is not None else dimension.none_label
                 )
-        result["stage_name"] = stage_labels[result["stage"]]
+            elif dimension.choices:
+                result[dimension.label_name] = choice_labels[dimension.name][key]
         result["amount"] = cents(row["amount"])
         result["count"] = row["count"]
         results.append(result)
@@ -38,10 +40,11 @@ def grouped_totals(queryset, group_by, count=None) -> list[dict]:
 
 
 def _sort_key(result, dimension):
-    # Stages in pipeline order; the rest by label (or key), with the "none" group last.
+    # Choices in their own order (stages in pipeline order); the rest by label (or key), the
+    # "none" group last.
     key = result[dimension.name]
-    if dimension.name == "stage":
-        return (0, STAGE_ORDER[key])
+    if dimension.choices:
+        return (0, [value for value, _ in dimension.choices].index(key))
     if key is None:
         return (1, "")
     if dimension.label_path and dimension.sort_by_label:
@@ -79,9 +82,6 @@ def stage_totals(results: list[dict]) -> dict:
 
 def as_json(body: dict) -> dict:
     """The totals answer with money as strings of two decimals; rows keep only the grouped dimensions."""
-
-    def money(value):
-        return None if value is None else f"{value:.2f}"
 
     total = body["total"]
     return {

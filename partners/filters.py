@@ -1,6 +1,6 @@
 import django_filters
 
-from core.filters import StrictBooleanFilter
+from core.filters import SearchFilter, StrictBooleanFilter
 from partners.models import Country, Organization, OrganizationKind
 
 
@@ -15,11 +15,8 @@ class CountryFilter(django_filters.FilterSet):
 
 class OrganizationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(field_name="kind", choices=OrganizationKind.choices, label="Kind")
-    search = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
+    search = SearchFilter(fields=["name", "acronym"])
 
     class Meta:
         model = Organization
         fields = []
-
-    def filter_search(self, queryset, name, value):
-        return queryset.filter(name__icontains=value) | queryset.filter(acronym__icontains=value)

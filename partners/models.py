@@ -3,18 +3,19 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from core.models import NaturalKeyManager, NaturalKeyModel
+
 iso2_validator = RegexValidator(r"^[A-Z]{2}$", "Use the two capital letters of ISO 3166-1 alpha-2, e.g. GT.")
 iso3_validator = RegexValidator(
     r"^[A-Z]{3}$", "Use the three capital letters of ISO 3166-1 alpha-3, e.g. GTM."
 )
 
 
-class CountryManager(models.Manager):
-    def get_by_natural_key(self, iso2):
-        return self.get(iso2=iso2)
+class Country(NaturalKeyModel):
+    NATURAL_KEY = "iso2"
+    KEY_EXAMPLE = "ISO alpha-2 codes such as GT"
+    LABEL_FIELD = "name"
 
-
-class Country(models.Model):
     name = models.CharField(max_length=100, unique=True)
     iso2 = models.CharField("ISO alpha-2", max_length=2, unique=True, validators=[iso2_validator])
     iso3 = models.CharField("ISO alpha-3", max_length=3, unique=True, validators=[iso3_validator])
@@ -25,7 +26,7 @@ class Country(models.Model):
         "CARSI country", default=False, help_text="One of the seven CARSI partner countries."
     )
 
-    objects = CountryManager()
+    objects = NaturalKeyManager()
 
     class Meta:
         ordering = ["name"]
@@ -37,8 +38,9 @@ class Country(models.Model):
     def get_absolute_url(self):
         return reverse("country-detail", args=[self.iso2])
 
-    def natural_key(self):
-        return (self.iso2,)
+    @staticmethod
+    def normalize_key(text):
+        return text.upper()
 
 
 class OrganizationKind(models.TextChoices):
@@ -50,13 +52,12 @@ class OrganizationKind(models.TextChoices):
     NGO = "ngo", "Non-governmental organization"
 
 
-class OrganizationManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class Organization(models.Model):
+class Organization(NaturalKeyModel):
     """A government, agency or institution; every donor is one."""
+
+    NATURAL_KEY = "slug"
+    KEY_EXAMPLE = "organization slugs such as united-states"
+    LABEL_FIELD = "name"
 
     Kind = OrganizationKind
 
@@ -76,7 +77,7 @@ class Organization(models.Model):
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations"
     )
 
-    objects = OrganizationManager()
+    objects = NaturalKeyManager()
 
     class Meta:
         ordering = ["name"]
@@ -96,6 +97,3 @@ class Organization(models.Model):
             if ancestor.pk == self.pk and self.pk is not None:
                 raise ValidationError({"parent": "An organization cannot be its own parent or ancestor."})
             ancestor = ancestor.parent
-
-    def natural_key(self):
-        return (self.slug,)

@@ -11,13 +11,9 @@ class CountrySerializer(ModelValidationMixin, serializers.ModelSerializer):
 
 
 class OrganizationSerializer(ModelValidationMixin, serializers.ModelSerializer):
-    parent = NaturalKeyRelatedField(
-        slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
-    )
+    parent = NaturalKeyRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
     parent_name = RelatedLabel("parent.name")
-    home_country = NaturalKeyRelatedField(
-        slug_field="iso2", queryset=Country.objects.all(), required=False, allow_null=True
-    )
+    home_country = NaturalKeyRelatedField(queryset=Country.objects.all(), required=False, allow_null=True)
     home_country_name = RelatedLabel("home_country.name")
 
     class Meta:

@@ -4,16 +4,16 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.models import NaturalKeyManager, NaturalKeyModel, whole_number
 from core.versioning import Versioned
 
 
-class ObjectiveManager(models.Manager):
-    def get_by_natural_key(self, number):
-        return self.get(number=number)
-
-
-class Objective(models.Model):
+class Objective(NaturalKeyModel):
     """One of the five CARSI objectives of the March 2011 fact sheet."""
+
+    NATURAL_KEY = "number"
+    KEY_EXAMPLE = "objective numbers 1 to 5"
+    LABEL_FIELD = "short_name"
 
     number = models.PositiveSmallIntegerField(
         unique=True,
@@ -23,7 +23,7 @@ class Objective(models.Model):
     short_name = models.CharField(max_length=100, unique=True)
     description = models.TextField()
 
-    objects = ObjectiveManager()
+    objects = NaturalKeyManager()
 
     class Meta:
         ordering = ["number"]
@@ -41,8 +41,9 @@ class Objective(models.Model):
     def get_absolute_url(self):
         return reverse("objective-detail", args=[self.number])
 
-    def natural_key(self):
-        return (self.number,)
+    @staticmethod
+    def normalize_key(text):
+        return whole_number(text)
 
 
 class ProgramStatus(models.TextChoices):
@@ -63,13 +64,12 @@ class ProgramQuerySet(models.QuerySet):
         )
 
 
-class ProgramManager(models.Manager.from_queryset(ProgramQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class Program(Versioned):
+class Program(NaturalKeyModel, Versioned):
     """A CARSI program or activity. No countries means a regional program."""
+
+    NATURAL_KEY = "slug"
+    KEY_EXAMPLE = "program slugs"
+    LABEL_FIELD = "name"
 
     Status = ProgramStatus
 
@@ -103,7 +103,7 @@ class Program(Versioned):
     )
     sources = models.ManyToManyField("sources.Source", blank=True, related_name="programs")
 
-    objects = ProgramManager()
+    objects = NaturalKeyManager.from_queryset(ProgramQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -127,9 +127,6 @@ class Program(Versioned):
 
     def get_absolute_url(self):
         return reverse("program-detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:

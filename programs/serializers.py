@@ -15,7 +15,7 @@ class ObjectiveSerializer(ModelValidationMixin, serializers.ModelSerializer):
 
 
 class ProgramPartnerSerializer(serializers.ModelSerializer):
-    organization = NaturalKeyRelatedField(slug_field="slug", queryset=Organization.objects.all())
+    organization = NaturalKeyRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     role = serializers.ChoiceField(choices=PartnerRole.choices)
 
@@ -25,24 +25,19 @@ class ProgramPartnerSerializer(serializers.ModelSerializer):
 
 
 class ProgramSerializer(VersionedSerializerMixin, ModelValidationMixin, serializers.ModelSerializer):
-    objectives = NaturalKeyRelatedField(
-        slug_field="number", queryset=Objective.objects.all(), many=True, required=False
-    )
+    objectives = NaturalKeyRelatedField(queryset=Objective.objects.all(), many=True, required=False)
     countries = NaturalKeyRelatedField(
-        slug_field="iso2",
         queryset=Country.objects.all(),
         many=True,
         required=False,
         help_text="ISO alpha-2 codes; empty for a regional program.",
     )
     lead_organization = NaturalKeyRelatedField(
-        slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
+        queryset=Organization.objects.all(), required=False, allow_null=True
     )
     lead_organization_name = RelatedLabel("lead_organization.name")
     partners = ProgramPartnerSerializer(source="participations", many=True, required=False)
-    sources = NaturalKeyRelatedField(
-        slug_field="key", queryset=Source.objects.all(), many=True, required=False
-    )
+    sources = NaturalKeyRelatedField(queryset=Source.objects.all(), many=True, required=False)
 
     class Meta:
         model = Program

@@ -11,6 +11,8 @@ class Source(NaturalKeyModel, Versioned):
     """A document that figures are taken from."""
 
     NATURAL_KEY = "key"
+    KEY_EXAMPLE = "source keys such as gao-13-295r"
+    LABEL_FIELD = "title"
 
     key = models.SlugField(max_length=100, unique=True, help_text="Stable key, e.g. gao-13-295r.")
     title = models.CharField(max_length=300)

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from funding.io.exports import LINE_ITEM_COLUMNS
 from funding.models import Allocation, ReportedFigure
 from sources.models import Source
 
@@ -260,9 +261,11 @@ def test_admin_exports_the_filtered_line_items_as_csv_and_xlsx(admin_client_logg
     response = admin_client_logged_in.post(url, {"format": "0", "resource": "0"} | _all_export_fields())
     assert response.status_code == 200, response.content[:300]
     lines = response.content.decode().splitlines()
-    assert lines[0].startswith("id,fiscal_year,stage,amount,donor,account,country,country_name")
+    # The API's CSV columns, and the version.
+    assert lines[0] == ",".join([*(column for column, _ in LINE_ITEM_COLUMNS), "version"])
     assert len(lines) == 1 + 5
     assert sum(Decimal(line.split(",")[3]) for line in lines[1:]) == Decimal("1675000.00")
+    assert all(",GT,Guatemala," in line for line in lines[1:])
     response = admin_client_logged_in.post(url, {"format": "1", "resource": "0"} | _all_export_fields())
     assert response.status_code == 200
     assert response.content[:2] == b"PK"  # an XLSX file is a zip archive

@@ -85,6 +85,12 @@ class NaturalKeyRelatedField(serializers.SlugRelatedField):
         "invalid": "Expected a key such as a code or slug, got {kind}.",
     }
 
+    def __init__(self, **kwargs):
+        # Named by its model's natural key (core.models.NaturalKeyModel) unless told otherwise.
+        if "slug_field" not in kwargs and "queryset" in kwargs:
+            kwargs["slug_field"] = kwargs["queryset"].model.NATURAL_KEY
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, str | int):
             self.fail("invalid", kind=type(data).__name__)

@@ -6,6 +6,9 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from core.admin import SafeExportResource, VersionCheckForm, VersionedAdmin
 from funding.admin.imports import import_urls
+from funding.dimensions import DIMENSIONS, related_dimensions
+from funding.io.exports import LINE_ITEM_COLUMNS
+from funding.io.imports import IMPORT_COLUMNS
 from funding.models import Allocation, FundingAccount, ReportedFigure
 from funding.money import format_exact
 from funding.queries.reconciliation import reconcile
@@ -21,37 +24,48 @@ class FundingAccountAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
-class AllocationResource(SafeExportResource):
-    """The export columns: the import format's natural keys, with readable names beside them."""
+class NamedLabel(fields.Field):
+    """A related row's label; for an empty relation that is a place of its own, its name (regional)."""
 
-    donor = fields.Field(attribute="donor__slug", column_name="donor")
-    account = fields.Field(attribute="account__code", column_name="account")
-    country = fields.Field(attribute="country__iso2", column_name="country")
-    country_name = fields.Field(attribute="country__name", column_name="country_name")
-    objective = fields.Field(attribute="objective__number", column_name="objective")
-    program = fields.Field(attribute="program__slug", column_name="program")
-    source = fields.Field(attribute="source__key", column_name="source")
+    def __init__(self, *, none_label="", **kwargs):
+        self.none_label = none_label
+        super().__init__(**kwargs)
 
-    class Meta:
-        model = Allocation
-        fields = [
-            "id",
-            "fiscal_year",
-            "stage",
-            "amount",
-            "donor",
-            "account",
-            "country",
-            "country_name",
-            "objective",
-            "program",
-            "source",
-            "source_detail",
-            "note",
-            "grade",
-            "version",
-        ]
-        export_order = fields
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return self.none_label if value is None else value
+
+
+def _export_fields() -> dict:
+    """The API's CSV columns (funding.io.exports), for import-export: related rows by key and label."""
+    labels = {dimension.export_label_name: dimension for dimension in related_dimensions()}
+    declared = {}
+    for column, path in LINE_ITEM_COLUMNS:
+        if column in labels:
+            dimension = labels[column]
+            none_label = dimension.none_label if dimension.none_label_in_rows else ""
+            declared[column] = NamedLabel(attribute=path, column_name=column, none_label=none_label)
+        elif "__" in path:
+            declared[column] = fields.Field(attribute=path, column_name=column)
+    return declared
+
+
+class _AllocationResourceMeta:
+    model = Allocation
+    fields = [*(column for column, _ in LINE_ITEM_COLUMNS), "version"]
+    export_order = fields
+
+
+AllocationResource = type(
+    "AllocationResource",
+    (SafeExportResource,),
+    {
+        "__doc__": "The admin's export of line items: the columns of the API's CSV, and the version.",
+        "__module__": __name__,
+        **_export_fields(),
+        "Meta": _AllocationResourceMeta,
+    },
+)
 
 
 class AmountMixin:
@@ -77,10 +91,10 @@ class AllocationAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
         "program",
         "source_key",
     ]
-    list_filter = ["stage", "fiscal_year", "account", "country", "donor", "objective", "grade", "source"]
+    list_filter = [*DIMENSIONS, "grade"]
     search_fields = ["source_detail", "note", "program__name", "source__key", "country__name"]
-    autocomplete_fields = ["donor", "account", "country", "objective", "program", "source"]
-    list_select_related = ["donor", "account", "country", "program", "source"]
+    autocomplete_fields = [dimension.name for dimension in related_dimensions()]
+    list_select_related = [dimension.name for dimension in related_dimensions()]
     resource_classes = [AllocationResource]
     formats = EXPORT_FORMATS
     change_list_template = "admin/funding/allocation/change_list.html"
@@ -166,19 +180,11 @@ class AllocationInline(admin.TabularInline):
 
     model = Allocation
     form = VersionCheckForm
-    fields = [
-        "fiscal_year",
-        "stage",
-        "amount",
-        "donor",
-        "account",
-        "country",
-        "objective",
-        "source",
-        "source_detail",
-        "expected_version",
+    fields = [*IMPORT_COLUMNS[: IMPORT_COLUMNS.index("source") + 1], "source_detail", "expected_version"]
+    fields.remove("program")  # the page's own
+    autocomplete_fields = [
+        dimension.name for dimension in related_dimensions() if dimension.name != "program"
     ]
-    autocomplete_fields = ["donor", "account", "country", "objective", "source"]
     extra = 0
 
 

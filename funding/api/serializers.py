@@ -1,12 +1,14 @@
+from django.db import models
 from rest_framework import serializers
 
 from core.api.editing import VersionedSerializerMixin
 from core.api.serializers import ModelValidationMixin, NaturalKeyRelatedField, RelatedLabel
 from funding.choices import Stage
+from funding.dimensions import DIMENSIONS, related_dimensions
+from funding.io.exports import LINE_ITEM_COLUMNS
 from funding.models import POSITIVE_AMOUNT, Allocation, FundingAccount, ReportedFigure
 from funding.queries.reconciliation import Verdict
-from partners.models import Country, Organization
-from programs.models import Objective, Program
+from partners.models import Organization
 from sources.models import Source
 
 MONEY = {"max_digits": 15, "decimal_places": 2}
@@ -21,66 +23,34 @@ class FundingAccountSerializer(ModelValidationMixin, serializers.ModelSerializer
         fields = ["code", "name", "administered_by"]
 
 
-def _label(source, **kwargs):
-    """A related object's name; null where the relation is (a regional line item has no country)."""
-    return RelatedLabel(source, **kwargs)
+def _dimension_fields() -> dict:
+    """Each related dimension of a line item by its natural key, its label beside it (null where the
+    relation is empty: a regional line item has no country)."""
+    fields = {}
+    for dimension in related_dimensions():
+        model_field = dimension.field
+        kwargs = {"required": False, "allow_null": True} if model_field.null else {}
+        if dimension.field_help:
+            kwargs["help_text"] = dimension.field_help
+        # The model's own words for a missing one ("Every line item must cite a source.").
+        if missing := (model_field._error_messages or {}).get("null"):
+            kwargs["error_messages"] = {"required": missing, "null": missing}
+        fields[dimension.name] = NaturalKeyRelatedField(queryset=dimension.model.objects.all(), **kwargs)
+        fields[dimension.export_label_name] = RelatedLabel(f"{dimension.name}.{dimension.model.LABEL_FIELD}")
+    return fields
 
 
-class AllocationSerializer(VersionedSerializerMixin, ModelValidationMixin, serializers.ModelSerializer):
-    donor = NaturalKeyRelatedField(slug_field="slug", queryset=Organization.objects.all())
-    donor_name = _label("donor.name")
-    account = NaturalKeyRelatedField(
-        slug_field="code", queryset=FundingAccount.objects.all(), required=False, allow_null=True
-    )
-    account_name = _label("account.name")
-    country = NaturalKeyRelatedField(
-        slug_field="iso2",
-        queryset=Country.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="ISO alpha-2 code; null for regional money or money not attributed to a country.",
-    )
-    country_name = _label("country.name")
-    objective = NaturalKeyRelatedField(
-        slug_field="number", queryset=Objective.objects.all(), required=False, allow_null=True
-    )
-    objective_name = _label("objective.short_name")
-    program = NaturalKeyRelatedField(
-        slug_field="slug", queryset=Program.objects.all(), required=False, allow_null=True
-    )
-    program_name = _label("program.name")
-    source = NaturalKeyRelatedField(
-        slug_field="key",
-        queryset=Source.objects.all(),
-        error_messages={
-            "required": "Every line item must cite a source.",
-            "null": "Every line item must cite a source.",
-        },
-    )
-    source_title = _label("source.title")
+LineItemDimensions = type("LineItemDimensions", (serializers.Serializer,), _dimension_fields())
 
+
+class AllocationSerializer(
+    VersionedSerializerMixin, ModelValidationMixin, LineItemDimensions, serializers.ModelSerializer
+):
     class Meta:
         model = Allocation
+        # The columns of a line item in a file, then what the API adds: times, version, reason.
         fields = [
-            "id",
-            "fiscal_year",
-            "stage",
-            "amount",
-            "donor",
-            "donor_name",
-            "account",
-            "account_name",
-            "country",
-            "country_name",
-            "objective",
-            "objective_name",
-            "program",
-            "program_name",
-            "source",
-            "source_title",
-            "source_detail",
-            "grade",
-            "note",
+            *(column for column, _ in LINE_ITEM_COLUMNS),
             "created_at",
             "updated_at",
             "version",
@@ -91,13 +61,11 @@ class AllocationSerializer(VersionedSerializerMixin, ModelValidationMixin, seria
 
 
 class ReportedFigureSerializer(VersionedSerializerMixin, ModelValidationMixin, serializers.ModelSerializer):
-    donor = NaturalKeyRelatedField(slug_field="slug", queryset=Organization.objects.all())
-    donor_name = _label("donor.name")
-    source = NaturalKeyRelatedField(slug_field="key", queryset=Source.objects.all())
-    source_title = _label("source.title")
-    also_cited_in = NaturalKeyRelatedField(
-        slug_field="key", queryset=Source.objects.all(), many=True, required=False
-    )
+    donor = NaturalKeyRelatedField(queryset=Organization.objects.all())
+    donor_name = RelatedLabel("donor.name")
+    source = NaturalKeyRelatedField(queryset=Source.objects.all())
+    source_title = RelatedLabel("source.title")
+    also_cited_in = NaturalKeyRelatedField(queryset=Source.objects.all(), many=True, required=False)
 
     class Meta:
         model = ReportedFigure
@@ -128,26 +96,34 @@ class ReportedFigureSerializer(VersionedSerializerMixin, ModelValidationMixin, s
 # Read-only shapes of computed results, for the schema and for rendering.
 
 
-class TotalsRowSerializer(serializers.Serializer):
-    """One group: its dimensions' keys and labels (only those grouped by), amount and count."""
+def _totals_row_fields() -> dict:
+    """Each dimension's key and label, present when it is grouped by; stage always."""
+    fields = {}
+    for dimension in DIMENSIONS.values():
+        if dimension.name == "stage":
+            fields["stage"] = serializers.ChoiceField(choices=Stage.choices)
+            fields["stage_name"] = serializers.CharField()
+            continue
+        key_field = dimension.model._meta.get_field(dimension.model.NATURAL_KEY) if dimension.model else None
+        number = isinstance(key_field or dimension.field, models.IntegerField)
+        optional = {"required": False, "allow_null": True} if dimension.field.null else {"required": False}
+        fields[dimension.name] = (serializers.IntegerField if number else serializers.CharField)(**optional)
+        if dimension.label_name:
+            fields[dimension.label_name] = serializers.CharField(**optional)
+    return fields
 
-    fiscal_year = serializers.IntegerField(required=False)
-    stage = serializers.ChoiceField(choices=Stage.choices)
-    stage_name = serializers.CharField()
-    country = serializers.CharField(required=False, allow_null=True)
-    country_name = serializers.CharField(required=False, allow_null=True)
-    donor = serializers.CharField(required=False)
-    donor_name = serializers.CharField(required=False)
-    account = serializers.CharField(required=False, allow_null=True)
-    account_name = serializers.CharField(required=False, allow_null=True)
-    objective = serializers.IntegerField(required=False, allow_null=True)
-    objective_name = serializers.CharField(required=False, allow_null=True)
-    program = serializers.CharField(required=False, allow_null=True)
-    program_name = serializers.CharField(required=False, allow_null=True)
-    source = serializers.CharField(required=False)
-    source_name = serializers.CharField(required=False)
-    amount = serializers.DecimalField(**SUM)
-    count = serializers.IntegerField()
+
+TotalsRowSerializer = type(
+    "TotalsRowSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "One group: its dimensions' keys and labels (only those grouped by), amount and count.",
+        "__module__": __name__,
+        **_totals_row_fields(),
+        "amount": serializers.DecimalField(**SUM),
+        "count": serializers.IntegerField(),
+    },
+)
 
 
 class StageTotalSerializer(serializers.Serializer):

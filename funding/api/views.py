@@ -23,7 +23,7 @@ from funding.api.serializers import (
     TotalsSerializer,
 )
 from funding.dimensions import DIMENSIONS, parse_group_by
-from funding.io.exports import ALLOCATION_COLUMNS, allocation_rows, reconciliation_table, totals_table
+from funding.io.exports import LINE_ITEM_COLUMNS, allocation_rows, reconciliation_table, totals_table
 from funding.models import Allocation, FundingAccount, ReportedFigure
 from funding.queries.filters import AllocationFilter, ReportedFigureFilter
 from funding.queries.reconciliation import Verdict, reconcile
@@ -88,7 +88,7 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
         if wants_csv(request):
             queryset = self.filter_queryset(self.get_queryset())
             return stream_csv(
-                "allocations.csv", [column for column, _ in ALLOCATION_COLUMNS], allocation_rows(queryset)
+                "allocations.csv", [column for column, _ in LINE_ITEM_COLUMNS], allocation_rows(queryset)
             )
         return super().list(request, *args, **kwargs)
 

@@ -1,44 +1,45 @@
 """CSV tables: one readable column per field, codes beside their names."""
 
+from core.formats import decimal_text
 from funding.choices import STAGE_ORDER, Stage
-from funding.dimensions import DIMENSIONS
+from funding.dimensions import DIMENSIONS, related_dimensions
 
-# (column, path for values_list)
-ALLOCATION_COLUMNS = [
-    ("id", "id"),
-    ("fiscal_year", "fiscal_year"),
-    ("stage", "stage"),
-    ("amount", "amount"),
-    ("donor", "donor__slug"),
-    ("donor_name", "donor__name"),
-    ("account", "account__code"),
-    ("account_name", "account__name"),
-    ("country", "country__iso2"),
-    ("country_name", "country__name"),
-    ("objective", "objective__number"),
-    ("objective_name", "objective__short_name"),
-    ("program", "program__slug"),
-    ("program_name", "program__name"),
-    ("source", "source__key"),
-    ("source_title", "source__title"),
-    ("source_detail", "source_detail"),
-    ("grade", "grade"),
-    ("note", "note"),
-]
-_AMOUNT = [column for column, _ in ALLOCATION_COLUMNS].index("amount")
-_COUNTRY_NAME = [column for column, _ in ALLOCATION_COLUMNS].index("country_name")
-_COUNTRY = [column for column, _ in ALLOCATION_COLUMNS].index("country")
+
+def line_item_columns() -> list[tuple[str, str]]:
+    """(column, path) of a line item in a file: its id, fiscal year and stage, its amount, each other
+    dimension's key with its label beside it, and where in the source it stands."""
+    plain = [dimension for dimension in DIMENSIONS.values() if dimension.model is None]
+    columns = [
+        ("id", "id"),
+        *((dimension.name, dimension.key_path) for dimension in plain),
+        ("amount", "amount"),
+    ]
+    for dimension in related_dimensions():
+        columns += [(dimension.name, dimension.key_path), (dimension.export_label_name, dimension.label_path)]
+    citation = [name for name in ("source_detail", "grade", "note") if name not in DIMENSIONS]
+    return [*columns, *((name, name) for name in citation)]
+
+
+LINE_ITEM_COLUMNS = line_item_columns()
 _CHUNK = 2000
 
 
 def allocation_rows(queryset):
     """Rows of the filtered line items, fetched in chunks so that memory stays flat."""
-    paths = [path for _, path in ALLOCATION_COLUMNS]
-    for row in queryset.values_list(*paths).iterator(chunk_size=_CHUNK):
+    names = [column for column, _ in LINE_ITEM_COLUMNS]
+    amount = names.index("amount")
+    # An empty relation is named in the row where it is a place of its own (regional money).
+    named_none = [
+        (names.index(dimension.name), names.index(dimension.export_label_name), dimension.none_label)
+        for dimension in related_dimensions()
+        if dimension.none_label_in_rows
+    ]
+    for row in queryset.values_list(*(path for _, path in LINE_ITEM_COLUMNS)).iterator(chunk_size=_CHUNK):
         row = list(row)
-        row[_AMOUNT] = f"{row[_AMOUNT]:.2f}"
-        if row[_COUNTRY] is None:
-            row[_COUNTRY_NAME] = DIMENSIONS["country"].none_label
+        row[amount] = decimal_text(row[amount])
+        for key, label, none_label in named_none:
+            if row[key] is None:
+                row[label] = none_label
         yield row
 
 
@@ -46,13 +47,11 @@ def totals_table(body: dict):
     columns = []
     for name in body["group_by"]:
         columns.append(name)
-        if name == "stage":
-            columns.append("stage_name")
-        elif DIMENSIONS[name].label_name:
+        if DIMENSIONS[name].label_name:
             columns.append(DIMENSIONS[name].label_name)
     columns += ["amount", "count"]
     rows = (
-        [f"{row['amount']:.2f}" if column == "amount" else row[column] for column in columns]
+        [decimal_text(row["amount"]) if column == "amount" else row[column] for column in columns]
         for row in body["results"]
     )
     return columns, rows
@@ -80,9 +79,6 @@ def reconciliation_table(results):
         "explanation",
     ]
 
-    def money(value):
-        return "" if value is None else f"{value:.2f}"
-
     def rows():
         for result in results:
             figure = result.figure
@@ -90,19 +86,19 @@ def reconciliation_table(results):
                 figure.key,
                 figure.label,
                 figure.source.key,
-                money(figure.amount),
+                decimal_text(figure.amount),
                 figure.qualifier,
                 figure.stage,
                 figure.donor.slug,
                 figure.fiscal_year_min,
                 figure.fiscal_year_max,
                 figure.as_of,
-                money(result.line_item_sum),
+                decimal_text(result.line_item_sum),
                 result.line_item_count,
-                money(result.difference),
-                money(result.difference_pct),
+                decimal_text(result.difference),
+                decimal_text(result.difference_pct),
                 result.verdict,
-                *[money(result.other_stages.get(stage)) for stage in stages],
+                *[decimal_text(result.other_stages.get(stage)) for stage in stages],
                 result.explanation,
             ]
 

@@ -10,37 +10,30 @@ from django.db import IntegrityError, connection
 from simple_history.utils import bulk_create_with_history
 
 from core.db import run_in_transaction
-from funding.models import Allocation, FundingAccount
+from funding.dimensions import DIMENSIONS, related_dimensions
+from funding.models import Allocation, identity_attnames, identity_of
 from funding.queries.subtotals import lock_subtotals, subtotal_key
-from partners.models import Country, Organization
-from programs.models import Objective, Program
-from sources.models import Source
 
-IMPORT_COLUMNS = [
-    "fiscal_year",
-    "stage",
-    "amount",
-    "donor",
-    "account",
-    "country",
-    "objective",
-    "program",
-    "source",
-    "source_detail",
-    "note",
-    "grade",
+
+def _import_columns() -> list[str]:
+    """The file's columns: fiscal year and stage, the amount, each other dimension's key, the citation."""
+    plain = [dimension.name for dimension in DIMENSIONS.values() if dimension.model is None]
+    related = [dimension.name for dimension in related_dimensions()]
+    return [
+        *plain,
+        "amount",
+        *related,
+        *(name for name in ("source_detail", "note", "grade") if name not in plain),
+    ]
+
+
+IMPORT_COLUMNS = _import_columns()
+# A related dimension is required where the line item must have one (a donor, a source).
+REQUIRED_COLUMNS = [
+    name
+    for name in IMPORT_COLUMNS
+    if name == "amount" or (name in DIMENSIONS and not DIMENSIONS[name].field.null)
 ]
-REQUIRED_COLUMNS = ["fiscal_year", "stage", "amount", "donor", "source"]
-
-# column → (model, natural-key field, how the error names it)
-_NATURAL_KEYS = {
-    "donor": (Organization, "slug", "donor"),
-    "account": (FundingAccount, "code", "account"),
-    "country": (Country, "iso2", "country"),
-    "objective": (Objective, "number", "objective"),
-    "program": (Program, "slug", "program"),
-    "source": (Source, "key", "source"),
-}
 _BATCH_SIZE = 1000
 
 
@@ -151,8 +144,11 @@ class _Lookups:
     def load(cls):
         return cls(
             {
-                column: {str(key): pk for key, pk in model.objects.values_list(key_field, "pk")}
-                for column, (model, key_field, _) in _NATURAL_KEYS.items()
+                dimension.name: {
+                    str(key): pk
+                    for key, pk in dimension.model.objects.values_list(dimension.model.NATURAL_KEY, "pk")
+                }
+                for dimension in related_dimensions()
             }
         )
 
@@ -208,7 +204,7 @@ def import_allocations(
         new, unchanged, errors = _compare_with_stored(candidates)
         if errors:
             return 0, unchanged, errors
-        lock_subtotals([subtotal_key(*_subtotal_columns(allocation)) for allocation in new])
+        lock_subtotals([subtotal_key(allocation) for allocation in new])
         for allocation in new:  # a run again after a conflict starts from unsaved rows
             allocation.pk, allocation._state.adding = None, True
         bulk_create_with_history(
@@ -273,16 +269,6 @@ def _lock_sources(source_ids) -> None:
         )
 
 
-def _subtotal_columns(allocation: Allocation) -> tuple:
-    return (
-        allocation.donor_id,
-        allocation.stage,
-        allocation.fiscal_year,
-        allocation.account_id,
-        allocation.country_id,
-    )
-
-
 def _build(line: int, row: dict, lookups: _Lookups) -> tuple[Allocation | None, list[RowError]]:
     errors = [
         RowError(line, column, "contains a NUL character (\\0), which no value can hold")
@@ -292,17 +278,18 @@ def _build(line: int, row: dict, lookups: _Lookups) -> tuple[Allocation | None, 
     if errors:
         return None, errors
     resolved = {}
-    for column, (_, _, name) in _NATURAL_KEYS.items():
+    for dimension in related_dimensions():
+        column, attname = dimension.name, dimension.field.attname
         value = row.get(column, "")
         if not value:
             if column in REQUIRED_COLUMNS:
-                errors.append(RowError(line, column, f"missing {name}: every line item needs one"))
-            resolved[f"{column}_id"] = None
+                errors.append(RowError(line, column, f"missing {column}: every line item needs one"))
+            resolved[attname] = None
             continue
         pk = lookups.ids[column].get(value)
         if pk is None:
-            errors.append(RowError(line, column, f'unknown {name} "{value}"'))
-        resolved[f"{column}_id"] = pk
+            errors.append(RowError(line, column, f'unknown {column} "{value}"'))
+        resolved[attname] = pk
     for column, pattern, form in [
         ("fiscal_year", PLAIN_YEAR, "four digits 0–9, e.g. 2010"),
         (
@@ -327,7 +314,8 @@ def _build(line: int, row: dict, lookups: _Lookups) -> tuple[Allocation | None, 
     try:
         # The model's own field validators: fiscal year range, positive amount with
         # at most two decimals, known stage and grade, lengths. Related rows were resolved above.
-        allocation.clean_fields(exclude=[*_NATURAL_KEYS, *(error.column for error in errors)])
+        related = [dimension.name for dimension in related_dimensions()]
+        allocation.clean_fields(exclude=[*related, *(error.column for error in errors)])
     except ValidationError as error:
         for column, messages in error.message_dict.items():
             value = row.get(column, "")
@@ -336,35 +324,9 @@ def _build(line: int, row: dict, lookups: _Lookups) -> tuple[Allocation | None, 
 
 
 def _identity(allocation: Allocation) -> tuple:
-    return (
-        allocation.source_id,
-        allocation.source_detail,
-        allocation.fiscal_year,
-        allocation.stage,
-        allocation.donor_id,
-        allocation.account_id or 0,
-        allocation.country_id or 0,
-        allocation.objective_id or 0,
-        allocation.program_id or 0,
-    )
+    return identity_of(vars(allocation))
 
 
 def _existing_amounts(source_ids: set[int]) -> dict[tuple, tuple[int, object]]:
-    existing = {}
-    rows = Allocation.objects.filter(source_id__in=source_ids).values_list(
-        "pk",
-        "amount",
-        "source_id",
-        "source_detail",
-        "fiscal_year",
-        "stage",
-        "donor_id",
-        "account_id",
-        "country_id",
-        "objective_id",
-        "program_id",
-    )
-    for pk, amount, *identity in rows:
-        identity[5:] = [value or 0 for value in identity[5:]]
-        existing[tuple(identity)] = (pk, amount)
-    return existing
+    rows = Allocation.objects.filter(source_id__in=source_ids).values("pk", "amount", *identity_attnames())
+    return {identity_of(row): (row["pk"], row["amount"]) for row in rows}

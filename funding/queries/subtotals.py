@@ -20,40 +20,32 @@ TRIGGERS = ("funding_subtotal_insert", "funding_subtotal_delete", "funding_subto
 # The first key of the advisory locks on subtotals (pg_advisory_xact_lock(LOCK_CLASS, hash of the
 # subtotal's key)): a number of this project's own, so no other use of advisory locks meets them.
 LOCK_CLASS = 0x5CA751
-INSERT = (
-    "INSERT INTO funding_subtotal "
-    "(key, donor_id, stage, fiscal_year, account_id, country_id, amount, line_items) "
-)
+# The subtotal's key columns on the line-item table, in the key's order: donor_id, stage, ...
+COLUMNS = [Allocation._meta.get_field(name).column for name in Subtotal.KEY]
+NULLABLE = {
+    Allocation._meta.get_field(name).column for name in Subtotal.KEY if Allocation._meta.get_field(name).null
+}
+INSERT = f"INSERT INTO funding_subtotal (key, {', '.join(COLUMNS)}, amount, line_items) "
 
 
 def _key(row: str, vendor: str) -> str:
     """The subtotal key of NEW or OLD: donor|stage|fiscal_year|account|country, "-" for none."""
-    if vendor == "postgresql":
-        parts = [
-            f"{row}.donor_id::text",
-            f"{row}.stage",
-            f"{row}.fiscal_year::text",
-            f"coalesce({row}.account_id::text, '-')",
-            f"coalesce({row}.country_id::text, '-')",
-        ]
-    else:
-        parts = [
-            f"{row}.donor_id",
-            f"{row}.stage",
-            f"{row}.fiscal_year",
-            f"coalesce({row}.account_id, '-')",
-            f"coalesce({row}.country_id, '-')",
-        ]
+    parts = []
+    for column in COLUMNS:
+        text = f"{row}.{column}::text" if vendor == "postgresql" and column != "stage" else f"{row}.{column}"
+        parts.append(f"coalesce({text}, '-')" if column in NULLABLE else text)
     return " || '|' || ".join(parts)
+
+
+def _columns_of(row: str) -> str:
+    return ", ".join(f"{row}.{column}" for column in COLUMNS)
 
 
 def _add(row: str, vendor: str) -> str:
     # SQLite keeps decimals with cents as floating point: every sum is rounded back to the cent,
     # so that no error builds up over a subtotal's many changes.
     return (
-        INSERT
-        + f"VALUES ({_key(row, vendor)}, {row}.donor_id, {row}.stage, {row}.fiscal_year, {row}.account_id, "
-        f"{row}.country_id, {row}.amount, 1) "
+        INSERT + f"VALUES ({_key(row, vendor)}, {_columns_of(row)}, {row}.amount, 1) "
         "ON CONFLICT (key) DO UPDATE SET amount = round(funding_subtotal.amount + excluded.amount, 2), "
         "line_items = funding_subtotal.line_items + 1;"
     )
@@ -69,7 +61,7 @@ def _take_away(row: str, vendor: str) -> str:
 
 
 # Only a change to a summed column moves money between subtotals.
-WATCHED = "amount, donor_id, stage, fiscal_year, account_id, country_id"
+WATCHED = ", ".join(["amount", *COLUMNS])
 
 
 def _sqlite_statements() -> list[str]:
@@ -92,10 +84,9 @@ def _postgresql_statements() -> list[str]:
     and every update leaves a row version behind that later updates have to step over.
     """
     table = Allocation._meta.db_table
-    columns = "donor_id, stage, fiscal_year, account_id, country_id"
 
     def grouped(rows: str, alias: str) -> str:
-        qualified = ", ".join(f"{alias}.{column}" for column in columns.split(", "))
+        qualified = _columns_of(alias)
         return (
             f"SELECT {_key(alias, 'postgresql')} AS key, {qualified}, "
             f"SUM({alias}.amount) AS amount, COUNT(*) AS line_items FROM {rows} {alias} "
@@ -134,8 +125,7 @@ def _postgresql_statements() -> list[str]:
     # Of an UPDATE, only the rows whose summed columns changed move money between subtotals.
     moved = (
         "(SELECT {side}.* FROM old_rows o JOIN new_rows n ON n.id = o.id "
-        f"WHERE (o.amount, o.{columns.replace(', ', ', o.')}) "
-        f"IS DISTINCT FROM (n.amount, n.{columns.replace(', ', ', n.')}))"
+        f"WHERE (o.amount, {_columns_of('o')}) IS DISTINCT FROM (n.amount, {_columns_of('n')}))"
     )
     function = """CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
         BEGIN {body} RETURN NULL; END $$ LANGUAGE plpgsql"""
@@ -164,12 +154,10 @@ def _postgresql_statements() -> list[str]:
     ]
 
 
-def subtotal_key(donor_id, stage, fiscal_year, account_id, country_id) -> str:
+def subtotal_key(line_item: Allocation) -> str:
     """The key of the subtotal a line item counts in, as the triggers write it."""
-    return "|".join(
-        str(part) if part is not None else "-"
-        for part in (donor_id, stage, fiscal_year, account_id, country_id)
-    )
+    values = (getattr(line_item, Allocation._meta.get_field(name).attname) for name in Subtotal.KEY)
+    return "|".join(str(value) if value is not None else "-" for value in values)
 
 
 def lock_subtotals(keys, connection=default_connection) -> None:
@@ -225,10 +213,9 @@ def rebuild(connection=default_connection) -> int:
             "TRUNCATE funding_subtotal" if vendor == "postgresql" else "DELETE FROM funding_subtotal"
         )
         cursor.execute(
-            INSERT + f"SELECT {key}, a.donor_id, a.stage, a.fiscal_year, a.account_id, a.country_id, "
+            INSERT + f"SELECT {key}, {_columns_of('a')}, "
             f"{'SUM(a.amount)' if vendor == 'postgresql' else 'round(SUM(a.amount), 2)'}, COUNT(*) "
-            f"FROM {Allocation._meta.db_table} a "
-            "GROUP BY a.donor_id, a.stage, a.fiscal_year, a.account_id, a.country_id"
+            f"FROM {Allocation._meta.db_table} a GROUP BY {_columns_of('a')}"
         )
     return Subtotal.objects.using(connection.alias).count()
 
@@ -244,7 +231,7 @@ def ensure(connection=default_connection) -> bool:
 
 def differences(connection=default_connection) -> list[tuple]:
     """Groups whose subtotal differs from the sum of their line items (none, if the triggers work)."""
-    fields = ("donor_id", "stage", "fiscal_year", "account_id", "country_id")
+    fields = [Allocation._meta.get_field(name).attname for name in Subtotal.KEY]
     expected = {
         tuple(row[field] for field in fields): (row["amount"], row["count"])
         for row in Allocation.objects.using(connection.alias)

@@ -272,8 +272,8 @@ def test_unknown_group_by_is_a_400_listing_the_choices(api):
     assert response.status_code == 400
     assert response.json() == {
         "group_by": [
-            "Unknown group_by dimension(s): nonsense. Choose from: fiscal_year, stage, country, donor, "
-            "account, objective, program, source."
+            "Unknown group_by dimension(s): nonsense. Choose from: fiscal_year, stage, donor, account, "
+            "country, objective, program, source."
         ]
     }
 

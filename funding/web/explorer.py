@@ -7,20 +7,17 @@ from django.urls import reverse
 
 from core.api.pagination import IdPagePaginator
 from core.filters import split_values
-from funding.choices import STAGE_ORDER, Stage
-from funding.dimensions import DIMENSIONS
-from funding.models import Allocation, FundingAccount
+from funding.choices import STAGE_ORDER
+from funding.dimensions import DIMENSIONS, PIVOT_DIMENSIONS, related_dimensions
+from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from funding.models import Allocation
 from funding.queries.filters import AllocationFilter
 from funding.queries.subtotals import totals_queryset
 from funding.web.links import explorer_url, filter_query, row_url
-from partners.models import Country, Organization
-from programs.models import Objective, Program
-from sources.models import Source
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 SCALAR_FILTERS = ["fiscal_year", "fiscal_year_min", "fiscal_year_max", "amount_min", "amount_max", "search"]
-PIVOT_DIMENSIONS = ["country", "account", "program", "objective", "donor", "source"]
 # (ordering parameter, column heading)
 SORTABLE_COLUMNS = [
     ("fiscal_year", "Fiscal year"),
@@ -39,22 +36,44 @@ def _with_line_items(queryset, field):
     return queryset.filter(Exists(Allocation.objects.filter(**{field: OuterRef("pk")})))
 
 
+def _choice_label(dimension, row) -> str:
+    if dimension.choice_label == "str":
+        return str(row)
+    if dimension.choice_label == "key":
+        return str(getattr(row, dimension.model.NATURAL_KEY))
+    return getattr(row, dimension.model.LABEL_FIELD)
+
+
 def filter_choices() -> dict:
-    """What the filter form offers, in the parameters' own values."""
-    countries = _with_line_items(Country.objects.all(), "country")
-    donors = _with_line_items(Organization.objects.all(), "donor")
-    programs = _with_line_items(Program.objects.all(), "program")
-    sources = _with_line_items(Source.objects.all(), "source")
-    return {
-        "stage": Stage.choices,
-        "country": [("regional", "Regional / no country")] + [(c.iso2, c.name) for c in countries],
-        "donor": [(org.slug, org.name) for org in donors],
-        "account": [(a.code, f"{a.code} — {a.name}") for a in FundingAccount.objects.all()]
-        + [("none", "No account")],
-        "objective": [(str(o.number), str(o)) for o in Objective.objects.all()] + [("none", "No objective")],
-        "program": [(p.slug, p.name) for p in programs] + [("none", "No program")],
-        "source": [(source.key, source.key) for source in sources],
-    }
+    """What the filter form offers for each dimension (fiscal years aside), in the parameters' own values."""
+    choices = {dimension.name: dimension.choices for dimension in DIMENSIONS.values() if dimension.choices}
+    for dimension in related_dimensions():
+        rows = dimension.model.objects.all()
+        if dimension.choices_in_use_only:
+            rows = _with_line_items(rows, dimension.name)
+        options = [
+            (str(getattr(row, dimension.model.NATURAL_KEY)), _choice_label(dimension, row)) for row in rows
+        ]
+        if dimension.none_value:
+            # "Regional" heads a list of checkboxes; "none" ends a menu.
+            none = [(dimension.none_value, dimension.none_label)]
+            options = none + options if dimension.checkboxes else options + none
+        choices[dimension.name] = options
+    return choices
+
+
+def filter_fields(choices: dict, selected: dict) -> list[dict]:
+    """The filter form's fields, in the registry's order: the template renders what it is given."""
+    return [
+        {
+            "name": name,
+            "title": DIMENSIONS[name].title,
+            "choices": options,
+            "selected": selected[name],
+            "checkboxes": DIMENSIONS[name].checkboxes,
+        }
+        for name, options in choices.items()
+    ]
 
 
 @dataclass
@@ -164,6 +183,8 @@ def explore(querydict):
     filterset = AllocationFilter(querydict, queryset=Allocation.objects.for_page())
     context = {"filterset": filterset, "choices": filter_choices(), "sort_links": sort_links(querydict)}
     context["selected"] = {name: split_values(querydict.getlist(name)) for name in context["choices"]}
+    context["filter_fields"] = filter_fields(context["choices"], context["selected"])
+    context["fiscal_years"] = (MIN_FISCAL_YEAR, MAX_FISCAL_YEAR)
     if not filterset.is_valid():
         context["errors"] = filterset.errors
         return context
@@ -182,7 +203,7 @@ def explore(querydict):
     if pivot in PIVOT_DIMENSIONS:
         context["pivot"] = pivot
         context["pivots"] = pivots(totals_queryset(filterset, [pivot, "fiscal_year"]), pivot, base_filters)
-    context["pivot_choices"] = [(name, name.replace("_", " ").capitalize()) for name in PIVOT_DIMENSIONS]
+    context["pivot_choices"] = [(name, DIMENSIONS[name].title) for name in PIVOT_DIMENSIONS]
     query = querydict.copy()
     query.pop("page", None)
     context["query_without_page"] = query.urlencode()

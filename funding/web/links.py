@@ -4,9 +4,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-# A totals row's dimension → the explorer parameter, and what selects "none" for it.
-_NONE_VALUE = {"country": "regional", "account": "none", "objective": "none", "program": "none"}
-_DIMENSIONS = ["fiscal_year", "stage", "country", "donor", "account", "objective", "program", "source"]
+from funding.dimensions import DIMENSIONS, none_values
 
 # Parameters that shape a page but not the set of line items.
 PAGE_ONLY_PARAMETERS = {"page", "page_size", "pivot", "format"}
@@ -20,12 +18,8 @@ def explorer_url(**filters) -> str:
 
 def row_filters(row: dict) -> dict:
     """The explorer filters that select exactly the line items of one totals row."""
-    filters = {}
-    for dimension in _DIMENSIONS:
-        if dimension in row:
-            value = row[dimension]
-            filters[dimension] = _NONE_VALUE.get(dimension) if value is None else value
-    return filters
+    none = none_values()
+    return {name: none.get(name) if row[name] is None else row[name] for name in DIMENSIONS if name in row}
 
 
 def row_url(row: dict, **base) -> str:
