@@ -4,12 +4,47 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def install_triggers(apps, schema_editor):
-    # The triggers that keep funding_subtotal exact, and the subtotals of the line items already there.
-    from funding.queries import subtotals
+# The triggers that keep funding_subtotal exact, as they were installed here (frozen: a migration
+# must not call application code that later changes; 0007 replaced the PostgreSQL functions), and
+# the subtotals of the line items already there.
+POSTGRESQL = [
+    "CREATE OR REPLACE FUNCTION funding_subtotal_inserted() RETURNS trigger AS $$\n        BEGIN INSERT INTO funding_subtotal (key, donor_id, stage, fiscal_year, account_id, country_id, amount, line_items) SELECT r.donor_id::text || '|' || r.stage || '|' || r.fiscal_year::text || '|' || coalesce(r.account_id::text, '-') || '|' || coalesce(r.country_id::text, '-') AS key, r.donor_id, r.stage, r.fiscal_year, r.account_id, r.country_id, SUM(r.amount) AS amount, COUNT(*) AS line_items FROM new_rows r GROUP BY r.donor_id, r.stage, r.fiscal_year, r.account_id, r.country_id ON CONFLICT (key) DO UPDATE SET amount = funding_subtotal.amount + excluded.amount, line_items = funding_subtotal.line_items + excluded.line_items; RETURN NULL; END $$ LANGUAGE plpgsql",
+    "CREATE OR REPLACE FUNCTION funding_subtotal_deleted() RETURNS trigger AS $$\n        BEGIN WITH gone AS (SELECT r.donor_id::text || '|' || r.stage || '|' || r.fiscal_year::text || '|' || coalesce(r.account_id::text, '-') || '|' || coalesce(r.country_id::text, '-') AS key, r.donor_id, r.stage, r.fiscal_year, r.account_id, r.country_id, SUM(r.amount) AS amount, COUNT(*) AS line_items FROM old_rows r GROUP BY r.donor_id, r.stage, r.fiscal_year, r.account_id, r.country_id) UPDATE funding_subtotal s SET amount = s.amount - gone.amount, line_items = s.line_items - gone.line_items FROM gone WHERE s.key = gone.key; DELETE FROM funding_subtotal s USING (SELECT r.donor_id::text || '|' || r.stage || '|' || r.fiscal_year::text || '|' || coalesce(r.account_id::text, '-') || '|' || coalesce(r.country_id::text, '-') AS key, r.donor_id, r.stage, r.fiscal_year, r.account_id, r.country_id, SUM(r.amount) AS amount, COUNT(*) AS line_items FROM old_rows r GROUP BY r.donor_id, r.stage, r.fiscal_year, r.account_id, r.country_id) gone WHERE s.key = gone.key AND s.line_items = 0; RETURN NULL; END $$ LANGUAGE plpgsql",
+    "CREATE OR REPLACE FUNCTION funding_subtotal_updated() RETURNS trigger AS $$\n        BEGIN WITH gone AS (SELECT r.donor_id::text || '|' || r.stage || '|' || r.fiscal_year::text || '|' || coalesce(r.account_id::text, '-') || '|' || coalesce(r.country_id::text, '-') AS key, r.donor_id, r.stage, r.fiscal_year, r.account_id, r.country_id, SUM(r.amount) AS amount, COUNT(*) AS line_items FROM (SELECT o.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.amount, o.donor_id, o.stage, o.fiscal_year, o.account_id, o.country_id) IS DISTINCT FROM (n.amount, n.donor_id, n.stage, n.fiscal_year, n.account_id, n.country_id)) r GROUP BY r.donor_id, r.stage, r.fiscal_year, r.account_id, r.country_id) UPDATE funding_subtotal s SET amount = s.amount - gone.amount, line_items = s.line_items - gone.line_items FROM gone WHERE s.key = gone.key; DELETE FROM funding_subtotal s USING (SELECT r.donor_id::text || '|' || r.stage || '|' || r.fiscal_year::text || '|' || coalesce(r.account_id::text, '-') || '|' || coalesce(r.country_id::text, '-') AS key, r.donor_id, r.stage, r.fiscal_year, r.account_id, r.country_id, SUM(r.amount) AS amount, COUNT(*) AS line_items FROM (SELECT o.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.amount, o.donor_id, o.stage, o.fiscal_year, o.account_id, o.country_id) IS DISTINCT FROM (n.amount, n.donor_id, n.stage, n.fiscal_year, n.account_id, n.country_id)) r GROUP BY r.donor_id, r.stage, r.fiscal_year, r.account_id, r.country_id) gone WHERE s.key = gone.key AND s.line_items = 0; INSERT INTO funding_subtotal (key, donor_id, stage, fiscal_year, account_id, country_id, amount, line_items) SELECT r.donor_id::text || '|' || r.stage || '|' || r.fiscal_year::text || '|' || coalesce(r.account_id::text, '-') || '|' || coalesce(r.country_id::text, '-') AS key, r.donor_id, r.stage, r.fiscal_year, r.account_id, r.country_id, SUM(r.amount) AS amount, COUNT(*) AS line_items FROM (SELECT n.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.amount, o.donor_id, o.stage, o.fiscal_year, o.account_id, o.country_id) IS DISTINCT FROM (n.amount, n.donor_id, n.stage, n.fiscal_year, n.account_id, n.country_id)) r GROUP BY r.donor_id, r.stage, r.fiscal_year, r.account_id, r.country_id ON CONFLICT (key) DO UPDATE SET amount = funding_subtotal.amount + excluded.amount, line_items = funding_subtotal.line_items + excluded.line_items; RETURN NULL; END $$ LANGUAGE plpgsql",
+    'CREATE OR REPLACE FUNCTION funding_subtotal_empty() RETURNS trigger AS $$\n        BEGIN DELETE FROM funding_subtotal; RETURN NULL; END $$ LANGUAGE plpgsql',
+    'DROP TRIGGER IF EXISTS funding_subtotal_insert ON funding_allocation',
+    'DROP TRIGGER IF EXISTS funding_subtotal_delete ON funding_allocation',
+    'DROP TRIGGER IF EXISTS funding_subtotal_update ON funding_allocation',
+    'DROP TRIGGER IF EXISTS funding_subtotal_truncate ON funding_allocation',
+    'CREATE TRIGGER funding_subtotal_insert AFTER INSERT ON funding_allocation REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION funding_subtotal_inserted()',
+    'CREATE TRIGGER funding_subtotal_delete AFTER DELETE ON funding_allocation REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION funding_subtotal_deleted()',
+    'CREATE TRIGGER funding_subtotal_update AFTER UPDATE ON funding_allocation REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION funding_subtotal_updated()',
+    'CREATE TRIGGER funding_subtotal_truncate AFTER TRUNCATE ON funding_allocation FOR EACH STATEMENT EXECUTE FUNCTION funding_subtotal_empty()',
+]
 
-    subtotals.install(schema_editor.connection)
-    subtotals.rebuild(schema_editor.connection)
+SQLITE = [
+    "CREATE TRIGGER IF NOT EXISTS funding_subtotal_insert AFTER INSERT ON funding_allocation BEGIN INSERT INTO funding_subtotal (key, donor_id, stage, fiscal_year, account_id, country_id, amount, line_items) VALUES (NEW.donor_id || '|' || NEW.stage || '|' || NEW.fiscal_year || '|' || coalesce(NEW.account_id, '-') || '|' || coalesce(NEW.country_id, '-'), NEW.donor_id, NEW.stage, NEW.fiscal_year, NEW.account_id, NEW.country_id, NEW.amount, 1) ON CONFLICT (key) DO UPDATE SET amount = round(funding_subtotal.amount + excluded.amount, 2), line_items = funding_subtotal.line_items + 1; END",
+    "CREATE TRIGGER IF NOT EXISTS funding_subtotal_delete AFTER DELETE ON funding_allocation BEGIN UPDATE funding_subtotal SET amount = round(amount - OLD.amount, 2), line_items = line_items - 1 WHERE key = OLD.donor_id || '|' || OLD.stage || '|' || OLD.fiscal_year || '|' || coalesce(OLD.account_id, '-') || '|' || coalesce(OLD.country_id, '-'); DELETE FROM funding_subtotal WHERE key = OLD.donor_id || '|' || OLD.stage || '|' || OLD.fiscal_year || '|' || coalesce(OLD.account_id, '-') || '|' || coalesce(OLD.country_id, '-') AND line_items = 0; END",
+    "CREATE TRIGGER IF NOT EXISTS funding_subtotal_update AFTER UPDATE OF amount, donor_id, stage, fiscal_year, account_id, country_id ON funding_allocation BEGIN UPDATE funding_subtotal SET amount = round(amount - OLD.amount, 2), line_items = line_items - 1 WHERE key = OLD.donor_id || '|' || OLD.stage || '|' || OLD.fiscal_year || '|' || coalesce(OLD.account_id, '-') || '|' || coalesce(OLD.country_id, '-'); DELETE FROM funding_subtotal WHERE key = OLD.donor_id || '|' || OLD.stage || '|' || OLD.fiscal_year || '|' || coalesce(OLD.account_id, '-') || '|' || coalesce(OLD.country_id, '-') AND line_items = 0; INSERT INTO funding_subtotal (key, donor_id, stage, fiscal_year, account_id, country_id, amount, line_items) VALUES (NEW.donor_id || '|' || NEW.stage || '|' || NEW.fiscal_year || '|' || coalesce(NEW.account_id, '-') || '|' || coalesce(NEW.country_id, '-'), NEW.donor_id, NEW.stage, NEW.fiscal_year, NEW.account_id, NEW.country_id, NEW.amount, 1) ON CONFLICT (key) DO UPDATE SET amount = round(funding_subtotal.amount + excluded.amount, 2), line_items = funding_subtotal.line_items + 1; END",
+]
+
+REBUILD_POSTGRESQL = [
+    'LOCK TABLE funding_allocation IN SHARE MODE',
+    'TRUNCATE funding_subtotal',
+    "INSERT INTO funding_subtotal (key, donor_id, stage, fiscal_year, account_id, country_id, amount, line_items) SELECT a.donor_id::text || '|' || a.stage || '|' || a.fiscal_year::text || '|' || coalesce(a.account_id::text, '-') || '|' || coalesce(a.country_id::text, '-'), a.donor_id, a.stage, a.fiscal_year, a.account_id, a.country_id, SUM(a.amount), COUNT(*) FROM funding_allocation a GROUP BY a.donor_id, a.stage, a.fiscal_year, a.account_id, a.country_id",
+]
+
+REBUILD_SQLITE = [
+    'DELETE FROM funding_subtotal',
+    "INSERT INTO funding_subtotal (key, donor_id, stage, fiscal_year, account_id, country_id, amount, line_items) SELECT a.donor_id || '|' || a.stage || '|' || a.fiscal_year || '|' || coalesce(a.account_id, '-') || '|' || coalesce(a.country_id, '-'), a.donor_id, a.stage, a.fiscal_year, a.account_id, a.country_id, round(SUM(a.amount), 2), COUNT(*) FROM funding_allocation a GROUP BY a.donor_id, a.stage, a.fiscal_year, a.account_id, a.country_id",
+]
+
+
+def install_triggers(apps, schema_editor):
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    with schema_editor.connection.cursor() as cursor:
+        for statement in (POSTGRESQL + REBUILD_POSTGRESQL) if postgresql else (SQLITE + REBUILD_SQLITE):
+            cursor.execute(statement)
 
 
 def drop_triggers(apps, schema_editor):

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 
 from funding import money as money_formats
-from funding.web.links import explorer_url, row_url
+from funding.links import explorer_url, row_url
 
 register = template.Library()
 

@@ -15,11 +15,11 @@ from funding.api.serializers import AllocationSerializer, TotalsRowSerializer, _
 from funding.dimensions import DIMENSIONS, PIVOT_DIMENSIONS, SUBTOTAL_DIMENSIONS, Dimension, parse_group_by
 from funding.io.exports import LINE_ITEM_COLUMNS, line_item_columns, totals_table
 from funding.io.imports import IMPORT_COLUMNS, _import_columns
+from funding.links import row_filters
 from funding.models import Allocation, Subtotal
 from funding.queries.filters import AllocationFilter, dimension_filters, ordering_fields
 from funding.totals import totals_response
 from funding.web.explorer import explore, filter_choices
-from funding.web.links import row_filters
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from core.filters import split_values
 from funding.choices import STAGE_ORDER
 from funding.dimensions import DIMENSIONS, PIVOT_DIMENSIONS, related_dimensions
 from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from funding.links import explorer_url, filter_query, row_url
 from funding.models import Allocation
 from funding.queries.filters import AllocationFilter
 from funding.queries.subtotals import totals_queryset
-from funding.web.links import explorer_url, filter_query, row_url
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000

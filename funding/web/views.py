@@ -4,11 +4,11 @@ from django.shortcuts import get_object_or_404, render
 from core.versioning import history_entries
 from funding.choices import STAGE_ORDER, Stage
 from funding.fiscal import CARSI_FIRST_YEAR, CARSI_LAST_YEAR
+from funding.links import row_url
 from funding.models import Allocation, FundingAccount, ReportedFigure, Subtotal
 from funding.queries.reconciliation import Verdict, reconcile
 from funding.web.charts import Bar, Segment, horizontal_bars, stacked_columns
 from funding.web.explorer import detail_line_items, explore
-from funding.web.links import row_url
 from sources.models import Source
 
 
