@@ -23,6 +23,12 @@ POSITIVE_AMOUNT = MinValueValidator(
 )
 
 
+def positive_amount(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(amount__gt=0), name=name, violation_error_message="The amount must be greater than zero."
+    )
+
+
 class FundingAccount(NaturalKeyModel):
     """A U.S. foreign-assistance appropriation account, e.g. INCLE or ESF."""
 
@@ -153,11 +159,7 @@ class Allocation(Versioned):
         verbose_name = "line item"
         ordering = ["fiscal_year", "stage", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0),
-                name="allocation_amount_positive",
-                violation_error_message="The amount must be greater than zero.",
-            ),
+            positive_amount("allocation_amount_positive"),
             models.CheckConstraint(
                 condition=Q(fiscal_year__gte=MIN_FISCAL_YEAR, fiscal_year__lte=MAX_FISCAL_YEAR),
                 name="allocation_fiscal_year_range",
@@ -329,11 +331,7 @@ class ReportedFigure(NaturalKeyModel, Versioned):
     class Meta:
         ordering = ["as_of", "key"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0),
-                name="reported_figure_amount_positive",
-                violation_error_message="The amount must be greater than zero.",
-            ),
+            positive_amount("reported_figure_amount_positive"),
             models.CheckConstraint(
                 condition=Q(fiscal_year_min__isnull=True)
                 | Q(fiscal_year_max__isnull=True)

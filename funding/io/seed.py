@@ -33,15 +33,12 @@ class SeedReport:
 
 
 @transaction.atomic
-def load_seed(fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
-    """Add every seed object that is not in the database yet, matched by its natural key.
-
-    Objects already present are left as they are, so a second load changes nothing and
-    an admin's edits to seed figures survive it.
-    """
+def load_fixtures(names: list[str], fixtures_dir: Path = FIXTURES_DIR) -> tuple[int, int]:
+    """Add every object of these fixtures that is not in the database yet, matched by its natural
+    key; leave the others as they are. Returns (added, already present)."""
     added = present = 0
     new_with_history = defaultdict(list)
-    for name in REFERENCE_FIXTURES:
+    for name in names:
         with open(fixtures_dir / name, encoding="utf-8") as stream:
             for deserialized in serializers.deserialize("json", stream):
                 # The deserializer sets the primary key when an object with the same
@@ -57,6 +54,17 @@ def load_seed(fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
     # so that its first edit shows what it was before.
     for model, objects in new_with_history.items():
         model.history.bulk_history_create(objects, default_change_reason=SEED_REASON)
+    return added, present
+
+
+@transaction.atomic
+def load_seed(fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
+    """Add every seed object that is not in the database yet, matched by its natural key.
+
+    Objects already present are left as they are, so a second load changes nothing and
+    an admin's edits to seed figures survive it.
+    """
+    added, present = load_fixtures(REFERENCE_FIXTURES, fixtures_dir)
     with open(fixtures_dir / ALLOCATIONS_FILE, encoding="utf-8", newline="") as stream:
         allocations = import_allocations(read_allocation_csv(stream), reason=SEED_REASON)
     if not allocations.ok:

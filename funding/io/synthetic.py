@@ -8,17 +8,15 @@ and programs with fixed weights, and a seed makes a run reproducible.
 
 import io
 import random
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core import serializers
 from django.db import connection, transaction
 from django.utils import timezone
 
 from funding.choices import Stage
-from funding.io.seed import FIXTURES_DIR, REFERENCE_FIXTURES, SEED_REASON
+from funding.io.seed import REFERENCE_FIXTURES, load_fixtures
 from funding.models import Allocation, FundingAccount, ReportedFigure
 from funding.queries import subtotals
 from partners.models import Country, Organization
@@ -92,25 +90,10 @@ def real_data_counts() -> tuple[int, int]:
     )
 
 
-@transaction.atomic
 def load_reference_data() -> int:
     """Countries, organizations, accounts, sources, objectives and programs from fixtures/,
     where missing: what synthetic line items point to. Returns how many objects were added."""
-    added = 0
-    new_with_history = defaultdict(list)
-    for name in REFERENCE_ONLY:
-        with open(FIXTURES_DIR / name, encoding="utf-8") as stream:
-            for deserialized in serializers.deserialize("json", stream):
-                if deserialized.object.pk is not None:
-                    continue
-                deserialized.save()
-                added += 1
-                if hasattr(type(deserialized.object), "history"):
-                    new_with_history[type(deserialized.object)].append(deserialized.object)
-    # As load_seed does: raw fixture saves write no history, so each new object's starts here.
-    for model, objects in new_with_history.items():
-        model.history.bulk_history_create(objects, default_change_reason=SEED_REASON)
-    return added
+    return load_fixtures(REFERENCE_ONLY)[0]
 
 
 def _ids(model, key_field, weighted):

@@ -30,29 +30,10 @@ def nice_ticks(maximum: Decimal, count: int = 5) -> list[Decimal]:
     return ticks
 
 
-@dataclass
-class Segment:
-    label: str
-    amount: Decimal
-    url: str
-    series: int
-    x: float = 0
-    y: float = 0
-    width: float = 0
-    height: float = 0
+@dataclass(kw_only=True)
+class Box:
+    """Where a rectangle of the chart is drawn, filled in by the layout functions below."""
 
-    @property
-    def title(self):
-        return f"{self.label}: {format_exact(self.amount)}"
-
-
-@dataclass
-class Bar:
-    label: str
-    total: Decimal
-    url: str
-    segments: list[Segment] = field(default_factory=list)
-    css_class: str = ""
     x: float = 0
     y: float = 0
     width: float = 0
@@ -69,6 +50,27 @@ class Bar:
     @property
     def right(self):
         return self.x + self.width
+
+
+@dataclass
+class Segment(Box):
+    label: str
+    amount: Decimal
+    url: str
+    series: int
+
+    @property
+    def title(self):
+        return f"{self.label}: {format_exact(self.amount)}"
+
+
+@dataclass
+class Bar(Box):
+    label: str
+    total: Decimal
+    url: str
+    segments: list[Segment] = field(default_factory=list)
+    css_class: str = ""
 
     @property
     def total_short(self):
