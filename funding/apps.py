@@ -14,7 +14,7 @@ def ensure_subtotal_triggers(sender, using, plan=None, **kwargs):
 
 class FundingConfig(AppConfig):
     name = "funding"
-    verbose_name = "Funding: sources, line items, reported figures"
+    verbose_name = "Funding: accounts, line items, reported figures"
 
     def ready(self):
         post_migrate.connect(ensure_subtotal_triggers, sender=self)

@@ -130,6 +130,9 @@ class ReportedFigureResource(SafeExportResource):
 
 @admin.register(ReportedFigure)
 class ReportedFigureAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     list_display = ["key", "amount_display", "qualifier", "stage", "period", "source_key"]
     list_filter = ["stage", "qualifier", "scope", "grade", "source"]
     search_fields = ["key", "label", "quote", "note"]
@@ -165,10 +168,10 @@ class ReportedFigureAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
 
 
 def _verdict_html(result):
-    colours = {"agrees": "#1e7a46", "disagrees": "#b3261e", "no_line_items": "#8a5a00"}
+    # Coloured by class, from css/admin.css (the ReportedFigureAdmin's Media).
     return format_html(
-        '<strong style="color: {}">{}</strong><br><span title="{}">{}</span>',
-        colours.get(result.verdict, "#5b6676"),
+        '<strong class="verdict verdict-{}">{}</strong><br><span title="{}">{}</span>',
+        result.verdict,
         result.verdict.replace("_", " "),
         result.explanation,
         format_exact(result.line_item_sum) if result.line_item_sum is not None else "no line items",

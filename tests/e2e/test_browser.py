@@ -215,3 +215,10 @@ def test_api_docs_admin_and_browsable_api_run_under_the_content_security_policy(
     page.goto(page.site + f"/admin/funding/allocation/{item.pk}/change/")
     assert page.locator("#allocation_form").count() == 1
     screenshot(page, "admin-allocation")
+    # The reported figures' verdicts are coloured by the admin's stylesheet, not by inline styles
+    # the policy would refuse (a refusal is a console error).
+    page.goto(page.site + "/admin/funding/reportedfigure/")
+    disagrees = page.locator(".verdict-disagrees").first
+    assert disagrees.inner_text() == "disagrees"
+    assert disagrees.evaluate("element => getComputedStyle(element).color") == "rgb(179, 38, 30)"
+    screenshot(page, "admin-reported-figures")
