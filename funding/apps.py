@@ -12,9 +12,18 @@ def ensure_subtotal_triggers(sender, using, plan=None, **kwargs):
         subtotals.ensure(connection)
 
 
+def ensure_roles(sender, using, plan=None, apps=None, **kwargs):
+    """After every migrate (Django's own permissions are made on the same signal, just before)."""
+    from funding.roles import ensure_roles
+
+    if "auth_group" in connections[using].introspection.table_names():
+        ensure_roles()
+
+
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = "Funding: accounts, line items, reported figures"
 
     def ready(self):
         post_migrate.connect(ensure_subtotal_triggers, sender=self)
+        post_migrate.connect(ensure_roles, sender=self)
