@@ -47,3 +47,14 @@ class NaturalKeyModel(models.Model):
     def normalize_key(text: str):
         """A key as typed, as the database compares it; ValueError if it cannot be one."""
         return text
+
+
+class KeyPathManager(models.Manager):
+    """Finds a row by a natural key of several parts, each a path from the row: ("figure__key", "locator")."""
+
+    def __init__(self, *paths):
+        super().__init__()
+        self.paths = paths
+
+    def get_by_natural_key(self, *key):
+        return self.get(**dict(zip(self.paths, key, strict=True)))

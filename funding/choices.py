@@ -17,23 +17,40 @@ class Stage(models.TextChoices):
 STAGE_ORDER = {stage: position for position, stage in enumerate(Stage.values)}
 
 
-class Grade(models.TextChoices):
-    """How sure we are of a figure, as graded in the reference data."""
-
-    VERIFIED = "V", "V — read in the source's own text"
-    SCANNED = "S", "S — read from a scanned table that adds up"
-    DERIVED = "D", "D — arithmetic on V/S figures"
-    PRESS = "P", "P — press or secondary report only"
-    UNCONFIRMED = "U", "U — only in a fact sheet, unconfirmed"
-
-
 class Qualifier(models.TextChoices):
+    """How a source qualifies the amount it states."""
+
     EXACT = "exact", "exactly"
     APPROXIMATELY = "approximately", "approximately"
     AT_LEAST = "at_least", "at least"
     MORE_THAN = "more_than", "more than"
+    ALMOST = "almost", "almost"  # at most, and close below: "almost $5 million"
+    AT_MOST = "at_most", "at most"  # a ceiling: "hasta US$2,000 millones"
 
 
 class Scope(models.TextChoices):
+    """What money a reported figure counts; only CARSI money is reconciled against the line items."""
+
     CARSI = "carsi", "CARSI money"
-    CONTEXT = "context", "Context, not CARSI money"
+    NOT_CARSI = "not_carsi", "Not CARSI money"  # other U.S. programs, other donors' pledges
+    CONTEXT = "context", "Context, not CARSI alone"  # totals that take in CARSI and more
+
+
+class FiscalYearBasis(models.TextChoices):
+    """What a fiscal year of a figure counts: the money appropriated in it, or the money that moved in it."""
+
+    APPROPRIATION = "appropriation", "year of appropriation"
+    TRANSACTION = "transaction", "year of the transaction"
+
+
+class Geography(models.TextChoices):
+    """How a source's line items are placed."""
+
+    NOT_BY_COUNTRY = "not_by_country", "not by country"
+    BY_COUNTRY = "by_country", "by country, with regional lines"
+    REGIONAL = "regional", "regional only"
+
+
+class DisagreementStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    EXPLAINED = "explained", "Explained"

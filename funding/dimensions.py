@@ -101,12 +101,30 @@ DIMENSIONS = {
             in_subtotals=True,
         ),
         Dimension(
+            "fiscal_year_basis",
+            "Fiscal year means",
+            filter_help="appropriation (the year the money was appropriated) or transaction (the year it "
+            "moved: a disbursement's year), repeated or comma-separated.",
+            checkboxes=True,
+            pivot=False,
+        ),
+        Dimension(
             "donor",
             "Donor",
             filter_help="Organization slugs.",
             ordering="donor__name",
             choices_in_use_only=True,
             in_subtotals=True,
+        ),
+        Dimension(
+            "agency",
+            "Agency",
+            none_value="none",
+            none_label="No agency stated",
+            filter_help='Slugs of the agencies that manage the money (state-department, usaid…), or "none".',
+            field_help="The agency that manages the money, where the source says; null when it does not.",
+            ordering="agency__name",
+            choices_in_use_only=True,
         ),
         Dimension(
             "account",

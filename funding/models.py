@@ -8,13 +8,14 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from core.models import NaturalKeyManager, NaturalKeyModel
+from core.models import KeyPathManager, NaturalKeyManager, NaturalKeyModel
 from core.partial_dates import format_partial_date, validate_partial_date
 from core.versioning import Versioned
-from funding.choices import Grade, Qualifier, Scope, Stage
+from funding.choices import DisagreementStatus, FiscalYearBasis, Geography, Qualifier, Scope, Stage
 from funding.dimensions import SUBTOTAL_DIMENSIONS
 from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, format_fiscal_years, validate_fiscal_year
 from funding.totals import grouped_totals
+from sources.choices import Grade
 
 MONEY = {"max_digits": 15, "decimal_places": 2}
 POSITIVE_AMOUNT = MinValueValidator(
@@ -38,7 +39,12 @@ class FundingAccount(NaturalKeyModel):
 
     code = models.CharField(max_length=10, unique=True)
     name = models.CharField(max_length=200, unique=True)
-    administered_by = models.CharField(max_length=200, blank=True)
+    agencies = models.ManyToManyField(
+        "partners.Organization",
+        blank=True,
+        related_name="administered_accounts",
+        help_text="The agencies that manage the account's money (ESF: State and USAID).",
+    )
 
     objects = NaturalKeyManager()
 
@@ -56,7 +62,7 @@ class FundingAccount(NaturalKeyModel):
 class AllocationQuerySet(models.QuerySet):
     def for_listing(self):
         """Line items with everything a table row shows, in one query."""
-        return self.select_related("donor", "account", "country", "objective", "program", "source")
+        return self.select_related("donor", "agency", "account", "country", "objective", "program", "source")
 
     def for_page(self):
         """As for_listing, for one page of many: the six small tables a row names are read in a
@@ -139,6 +145,7 @@ class Allocation(Versioned):
         "sources.Source",
         on_delete=models.PROTECT,
         related_name="allocations",
+        db_index=False,  # allocation_source_stage below leads with it
         error_messages={
             "null": "Every line item must cite a source.",
             "blank": "Every line item must cite a source.",
@@ -146,6 +153,35 @@ class Allocation(Versioned):
     )
     source_detail = models.CharField(
         max_length=200, blank=True, help_text="Where in the source: page, table, row."
+    )
+    agency = models.ForeignKey(
+        "partners.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_allocations",
+        help_text="The agency that manages the money (State, INL, USAID…), where the source says.",
+    )
+    fiscal_year_basis = models.CharField(
+        "fiscal year means",
+        max_length=20,
+        choices=FiscalYearBasis.choices,
+        default=FiscalYearBasis.APPROPRIATION,
+        help_text="What the fiscal year counts: the year the money was appropriated, or the year it moved "
+        "(a disbursement's year), as the source's table gives it.",
+    )
+    appropriation_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[validate_fiscal_year],
+        help_text="The fiscal year of the money's appropriation, where the source states it beside a year "
+        "of transaction.",
+    )
+    as_of = models.CharField(
+        max_length=10,
+        blank=True,
+        validators=[validate_partial_date],
+        help_text="The date the figure stands at, as precise as the source: YYYY, YYYY-MM or YYYY-MM-DD.",
     )
     note = models.TextField(blank=True)
     grade = models.CharField(max_length=1, choices=Grade.choices, blank=True)
@@ -169,6 +205,10 @@ class Allocation(Versioned):
             ),
             models.CheckConstraint(condition=Q(stage__in=Stage.values), name="allocation_stage_valid"),
             models.CheckConstraint(condition=Q(grade__in=["", *Grade.values]), name="allocation_grade_valid"),
+            models.CheckConstraint(
+                condition=Q(fiscal_year_basis__in=FiscalYearBasis.values),
+                name="allocation_fiscal_year_basis_valid",
+            ),
             models.UniqueConstraint(
                 *IDENTITY,
                 *(Coalesce(field, Value(0)) for field in IDENTITY_OR_NONE),
@@ -202,6 +242,9 @@ class Allocation(Versioned):
                 include=["amount"],
                 name="allocation_country_stage_year",
             ),
+            # A source's line items (its foreign key), and whether it has any of a stage: what the
+            # coverage caveats ask of each source (funding.queries.coverage.stages_of_sources).
+            models.Index(fields=["source", "stage"], name="allocation_source_stage"),
         ]
 
     def __str__(self):
@@ -308,21 +351,50 @@ class ReportedFigure(NaturalKeyModel, Versioned):
         on_delete=models.PROTECT,
         related_name="reported_figures",
         error_messages={"null": "Every reported figure must cite a source."},
+        help_text="The document that states the figure; its citation (quote, where, grade) is the first.",
     )
-    also_cited_in = models.ManyToManyField(
-        "sources.Source",
-        blank=True,
-        related_name="also_reported_figures",
-        help_text="Other sources stating the same figure.",
-    )
-    quote = models.TextField(blank=True, help_text="The source's own words, where we have them.")
     scope = models.CharField(
         max_length=10,
         choices=Scope.choices,
         default=Scope.CARSI,
-        help_text="Context figures are shown for comparison and never reconciled against CARSI line items.",
+        help_text="Only CARSI money is reconciled against the line items; the rest is shown for comparison.",
     )
-    grade = models.CharField(max_length=1, choices=Grade.choices, blank=True)
+    country = models.ForeignKey(
+        "partners.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_figures",
+        help_text="The one country the figure is about; empty when it is about all of CARSI.",
+    )
+    account = models.ForeignKey(
+        FundingAccount,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_figures",
+        help_text="The one account the figure counts; empty when it counts every account.",
+    )
+    agency = models.ForeignKey(
+        "partners.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_reported_figures",
+        help_text="The one agency whose money the figure counts; empty when it counts every agency's.",
+    )
+    fiscal_year_basis = models.CharField(
+        "fiscal years mean",
+        max_length=20,
+        choices=FiscalYearBasis.choices,
+        blank=True,
+        help_text="What the figure's fiscal years count, where it can be told; empty when not stated.",
+    )
+    not_comparable_reason = models.TextField(
+        blank=True,
+        help_text="Why no line items can be compared with it although it is CARSI money, if so "
+        '(GAO\'s "committed" for FMF is not a pledge).',
+    )
     note = models.TextField(blank=True)
 
     objects = NaturalKeyManager()
@@ -344,6 +416,10 @@ class ReportedFigure(NaturalKeyModel, Versioned):
                 condition=Q(qualifier__in=Qualifier.values), name="reported_figure_qualifier_valid"
             ),
             models.CheckConstraint(condition=Q(scope__in=Scope.values), name="reported_figure_scope_valid"),
+            models.CheckConstraint(
+                condition=Q(fiscal_year_basis__in=["", *FiscalYearBasis.values]),
+                name="reported_figure_fiscal_year_basis_valid",
+            ),
         ]
 
     def __str__(self):
@@ -364,3 +440,246 @@ class ReportedFigure(NaturalKeyModel, Versioned):
     @property
     def as_of_display(self):
         return format_partial_date(self.as_of)
+
+
+def figure_grade(figure) -> str | None:
+    """The grade its own source's citation gives a figure (read from prefetched citations)."""
+    return next(
+        (citation.grade for citation in figure.citations.all() if citation.source_id == figure.source_id),
+        None,
+    )
+
+
+class Citation(models.Model):
+    """Where a reported figure is stated: the document, the place in it, its words, and how sure we are."""
+
+    figure = models.ForeignKey(ReportedFigure, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="citations")
+    locator = models.CharField(
+        max_length=200, blank=True, help_text="Where in the source: page, table, paragraph, highlights."
+    )
+    quote = models.TextField(
+        blank=True, help_text="A short excerpt in the source's own words (checked by check_citations)."
+    )
+    grade = models.CharField(max_length=1, choices=Grade.choices)
+    position = models.PositiveSmallIntegerField(default=0, help_text="0 for the figure's own source.")
+
+    objects = KeyPathManager("figure__key", "source__key", "locator")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["figure", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["figure", "source", "locator"],
+                name="citation_unique",
+                violation_error_message="This figure already cites this place in this source.",
+            ),
+            models.CheckConstraint(condition=Q(grade__in=Grade.values), name="citation_grade_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.source.key}{', ' + self.locator if self.locator else ''} ({self.grade})"
+
+    def natural_key(self):
+        return (self.figure.key, self.source.key, self.locator)
+
+    natural_key.dependencies = ["funding.reportedfigure", "sources.source"]
+
+
+class Coverage(NaturalKeyModel, Versioned):
+    """What the line items of one source (or one table of it) count, declared as data.
+
+    A reported figure can only be checked against line items that count the same money: where the
+    line items count less (fewer accounts or agencies, an earlier date, another meaning of "fiscal
+    year", one program of many), the reconciliation says so instead of "disagrees".
+    """
+
+    NATURAL_KEY = "key"
+    KEY_EXAMPLE = "coverage keys such as gao-13-295r-disbursements"
+    LABEL_FIELD = "key"
+
+    key = models.SlugField(max_length=100, unique=True)
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="coverages")
+    table = models.CharField(max_length=200, blank=True, help_text='The tables it covers: "tables 3, 4".')
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    accounts = models.ManyToManyField(FundingAccount, blank=True, related_name="coverages")
+    agencies = models.ManyToManyField("partners.Organization", blank=True, related_name="coverages")
+    geography = models.CharField(max_length=20, choices=Geography.choices)
+    fiscal_year_basis = models.CharField("fiscal years mean", max_length=20, choices=FiscalYearBasis.choices)
+    fiscal_year_min = models.PositiveSmallIntegerField(validators=[validate_fiscal_year])
+    fiscal_year_max = models.PositiveSmallIntegerField(validators=[validate_fiscal_year])
+    as_of = models.CharField(max_length=10, validators=[validate_partial_date])
+    program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coverages",
+        help_text="The one program its line items are of, if they are of one program only.",
+    )
+    complete_for = models.CharField(max_length=300, help_text="What its line items count in full.")
+    not_covered = models.TextField(help_text="A sentence saying what its line items do not count.")
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "coverage statement"
+        ordering = ["source", "stage"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "stage"],
+                name="coverage_one_per_source_and_stage",
+                violation_error_message="This source's line items of this stage already have a coverage.",
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year_max__gte=models.F("fiscal_year_min")),
+                name="coverage_years_ordered",
+                violation_error_message="The last fiscal year cannot come before the first.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def as_of_display(self):
+        return format_partial_date(self.as_of)
+
+
+class Disagreement(NaturalKeyModel, Versioned):
+    """Two or more public figures that should be one and are not: shown as such, never smoothed over."""
+
+    NATURAL_KEY = "key"
+    KEY_EXAMPLE = "disagreement keys such as fy2012-105-or-135"
+    LABEL_FIELD = "title"
+
+    key = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=300)
+    status = models.CharField(
+        max_length=20, choices=DisagreementStatus.choices, default=DisagreementStatus.OPEN
+    )
+    note = models.TextField(blank=True)
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=DisagreementStatus.values), name="disagreement_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("disagreement-detail", args=[self.key])
+
+
+class DisagreementSide(models.Model):
+    """One side of a disagreement: a reported figure, or a sum of line items named by its filters."""
+
+    disagreement = models.ForeignKey(Disagreement, on_delete=models.CASCADE, related_name="sides")
+    position = models.PositiveSmallIntegerField(default=0)
+    figure = models.ForeignKey(
+        ReportedFigure, on_delete=models.PROTECT, null=True, blank=True, related_name="disagreement_sides"
+    )
+    label = models.CharField(max_length=300, blank=True, help_text="What a sum of line items is.")
+    filters = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='The line-item filters whose sum this side is, as the API takes them: {"stage": '
+        '"appropriated", "fiscal_year": "2012"}.',
+    )
+
+    objects = KeyPathManager("disagreement__key", "position")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["disagreement", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(figure__isnull=False) & Q(filters={}))
+                | (Q(figure__isnull=True) & ~Q(filters={})),
+                name="disagreement_side_figure_or_filters",
+                violation_error_message="A side is a reported figure or a sum of line items, not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.figure.key if self.figure_id else self.label
+
+    def natural_key(self):
+        return (self.disagreement.key, self.position)
+
+    natural_key.dependencies = ["funding.disagreement", "funding.reportedfigure"]
+
+
+class Explanation(models.Model):
+    """Why a disagreement is what it is, cited and graded like any figure."""
+
+    disagreement = models.ForeignKey(Disagreement, on_delete=models.CASCADE, related_name="explanations")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+    source = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="explanations",
+        help_text="The document the explanation rests on; empty when none says why.",
+    )
+    locator = models.CharField(max_length=200, blank=True)
+    quote = models.TextField(blank=True)
+    grade = models.CharField(max_length=1, choices=Grade.choices)
+
+    objects = KeyPathManager("disagreement__key", "position")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["disagreement", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(grade__in=Grade.values), name="explanation_grade_valid"),
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+    def natural_key(self):
+        return (self.disagreement.key, self.position)
+
+    natural_key.dependencies = ["funding.disagreement", "sources.source"]
+
+
+class OrganizationFact(models.Model):
+    """A number a source states about an organization: the Group of Friends' 16 partner nations."""
+
+    organization = models.ForeignKey("partners.Organization", on_delete=models.CASCADE, related_name="facts")
+    key = models.SlugField(max_length=100)
+    label = models.CharField(max_length=200)
+    number = models.PositiveIntegerField()
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="organization_facts")
+    locator = models.CharField(max_length=200, blank=True)
+    quote = models.TextField(blank=True)
+    grade = models.CharField(max_length=1, choices=Grade.choices)
+
+    objects = KeyPathManager("organization__slug", "key")
+
+    class Meta:
+        ordering = ["organization", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key"], name="organization_fact_unique"),
+            models.CheckConstraint(condition=Q(grade__in=Grade.values), name="organization_fact_grade_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}: {self.number} {self.label}"
+
+    def natural_key(self):
+        return (*self.organization.natural_key(), self.key)
+
+    natural_key.dependencies = ["partners.organization"]

@@ -9,8 +9,17 @@ from django.contrib.auth.models import Group, Permission
 # The apps whose rows both roles may view; and what an Editor also edits, by app.
 VIEWED = ["partners", "sources", "programs", "funding"]
 EDITED = {
-    "programs": ["program", "programpartner"],
-    "funding": ["allocation", "reportedfigure"],
+    "programs": ["program", "programpartner", "objectivewording"],
+    "funding": [
+        "allocation",
+        "reportedfigure",
+        "citation",
+        "coverage",
+        "disagreement",
+        "disagreementside",
+        "explanation",
+        "organizationfact",
+    ],
     "sources": ["source"],
 }
 

@@ -91,6 +91,14 @@ class Organization(NaturalKeyModel):
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    @property
+    def brief(self) -> str:
+        """The name a sentence uses: "State", "USAID", else the full name."""
+        return self.acronym or self.name
+
+    def get_absolute_url(self):
+        return reverse("organization-detail", args=[self.slug])
+
     def clean(self):
         ancestor = self.parent
         while ancestor is not None:

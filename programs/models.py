@@ -4,8 +4,10 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from core.models import NaturalKeyManager, NaturalKeyModel, whole_number
+from core.models import KeyPathManager, NaturalKeyManager, NaturalKeyModel, whole_number
+from core.partial_dates import format_partial_date, validate_partial_date
 from core.versioning import Versioned
+from sources.choices import Grade
 
 
 class Objective(NaturalKeyModel):
@@ -22,6 +24,14 @@ class Objective(NaturalKeyModel):
     )
     short_name = models.CharField(max_length=100, unique=True)
     description = models.TextField()
+    source = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objectives",
+        help_text="The document whose wording the short name and description are.",
+    )
 
     objects = NaturalKeyManager()
 
@@ -44,6 +54,37 @@ class Objective(NaturalKeyModel):
     @staticmethod
     def normalize_key(text):
         return whole_number(text)
+
+
+PARTIAL = "YYYY, YYYY-MM or YYYY-MM-DD."
+
+
+class ObjectiveWording(models.Model):
+    """Another source's wording of an objective ("Create safe streets for the citizens in the region")."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="wordings")
+    text = models.TextField()
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="objective_wordings")
+    grade = models.CharField(max_length=1, choices=Grade.choices)
+
+    objects = KeyPathManager("objective__number", "source__key")
+
+    class Meta:
+        ordering = ["objective", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "source"], name="objective_wording_one_per_source"),
+            models.CheckConstraint(
+                condition=models.Q(grade__in=Grade.values), name="objective_wording_grade_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def natural_key(self):
+        return (*self.objective.natural_key(), *self.source.natural_key())
+
+    natural_key.dependencies = ["programs.objective", "sources.source"]
 
 
 class ProgramStatus(models.TextChoices):
@@ -93,8 +134,19 @@ class Program(NaturalKeyModel, Versioned):
     partners = models.ManyToManyField(
         "partners.Organization", through="programs.ProgramPartner", blank=True, related_name="programs"
     )
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    # As precise as the sources: Operation Martillo began "this past January" (2012-01), not on a day.
+    start_date = models.CharField(
+        max_length=10,
+        blank=True,
+        validators=[validate_partial_date],
+        help_text="YYYY, YYYY-MM or YYYY-MM-DD.",
+    )
+    end_date = models.CharField(
+        max_length=10,
+        blank=True,
+        validators=[validate_partial_date],
+        help_text="YYYY, YYYY-MM or YYYY-MM-DD.",
+    )
     status = models.CharField(
         max_length=20,
         choices=ProgramStatus.choices,
@@ -114,8 +166,8 @@ class Program(NaturalKeyModel, Versioned):
                 name="program_status_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(start_date__isnull=True)
-                | models.Q(end_date__isnull=True)
+                condition=models.Q(start_date="")
+                | models.Q(end_date="")
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="program_dates_ordered",
                 violation_error_message="A program cannot end before it starts.",
@@ -129,8 +181,17 @@ class Program(NaturalKeyModel, Versioned):
         return reverse("program-detail", args=[self.slug])
 
     def clean(self):
+        # ISO partial dates sort as the days they name: "2012-01" before "2012-01-15" before "2013".
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "A program cannot end before it starts."})
+
+    @property
+    def start_display(self):
+        return format_partial_date(self.start_date)
+
+    @property
+    def end_display(self):
+        return format_partial_date(self.end_date)
 
 
 class PartnerRole(models.TextChoices):

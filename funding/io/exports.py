@@ -4,6 +4,10 @@ from core.formats import decimal_text
 from funding.choices import STAGE_ORDER, Stage
 from funding.dimensions import DIMENSIONS, related_dimensions
 
+# What a file says of a line item beyond its dimensions: where it stands in its source, how sure we
+# are of it, a note, the year of the money's appropriation and the date the figure stands at.
+LINE_ITEM_FACTS = ["source_detail", "grade", "note", "appropriation_year", "as_of"]
+
 
 def line_item_columns() -> list[tuple[str, str]]:
     """(column, path) of a line item in a file: its id, fiscal year and stage, its amount, each other
@@ -16,11 +20,29 @@ def line_item_columns() -> list[tuple[str, str]]:
     ]
     for dimension in related_dimensions():
         columns += [(dimension.name, dimension.key_path), (dimension.export_label_name, dimension.label_path)]
-    citation = [name for name in ("source_detail", "grade", "note") if name not in DIMENSIONS]
-    return [*columns, *((name, name) for name in citation)]
+    return [*columns, *((name, name) for name in LINE_ITEM_FACTS if name not in DIMENSIONS)]
 
 
 LINE_ITEM_COLUMNS = line_item_columns()
+# A reported figure in a file: what it claims, about what, as of when, from where.
+REPORTED_FIGURE_COLUMNS = [
+    "key",
+    "label",
+    "amount",
+    "qualifier",
+    "stage",
+    "donor",
+    "scope",
+    "country",
+    "account",
+    "agency",
+    "fiscal_year_min",
+    "fiscal_year_max",
+    "fiscal_year_basis",
+    "as_of",
+    "source",
+    "note",
+]
 _CHUNK = 2000
 
 
@@ -67,6 +89,10 @@ def reconciliation_table(results):
         "qualifier",
         "stage",
         "donor",
+        "scope",
+        "country",
+        "account",
+        "agency",
         "fiscal_year_min",
         "fiscal_year_max",
         "as_of",
@@ -77,11 +103,18 @@ def reconciliation_table(results):
         "verdict",
         *[f"other_{stage}" for stage in stages],
         "explanation",
+        "coverage_notes",
+        "line_items_as_of",
+        "disagreements",
+        "line_items_url",
     ]
+
+    def key(related):
+        return related.natural_key()[0] if related is not None else None
 
     def rows():
         for result in results:
-            figure = result.figure
+            figure, coverage = result.figure, result.coverage
             yield [
                 figure.key,
                 figure.label,
@@ -90,6 +123,10 @@ def reconciliation_table(results):
                 figure.qualifier,
                 figure.stage,
                 figure.donor.slug,
+                figure.scope,
+                key(figure.country),
+                key(figure.account),
+                key(figure.agency),
                 figure.fiscal_year_min,
                 figure.fiscal_year_max,
                 figure.as_of,
@@ -100,6 +137,10 @@ def reconciliation_table(results):
                 result.verdict,
                 *[decimal_text(result.other_stages.get(stage)) for stage in stages],
                 result.explanation,
+                " ".join(coverage.notes) if coverage else None,
+                coverage.line_items_as_of if coverage else None,
+                " ".join(result.disagreements),
+                result.line_items_url,
             ]
 
     return header, rows()

@@ -10,21 +10,19 @@ from django.db import IntegrityError, connection
 from simple_history.utils import bulk_create_with_history
 
 from core.db import run_in_transaction
+from funding.choices import FiscalYearBasis
 from funding.dimensions import DIMENSIONS, related_dimensions
-from funding.models import Allocation, identity_attnames, identity_of
+from funding.io.exports import LINE_ITEM_FACTS
+from funding.models import Allocation, Coverage, identity_attnames, identity_of
 from funding.queries.subtotals import lock_subtotals, subtotal_key
 
 
 def _import_columns() -> list[str]:
-    """The file's columns: fiscal year and stage, the amount, each other dimension's key, the citation."""
+    """The file's columns: each plain dimension (fiscal year, stage…), the amount, each other dimension's
+    key, and what else a file says of a line item (where in its source, grade, note, dates)."""
     plain = [dimension.name for dimension in DIMENSIONS.values() if dimension.model is None]
     related = [dimension.name for dimension in related_dimensions()]
-    return [
-        *plain,
-        "amount",
-        *related,
-        *(name for name in ("source_detail", "note", "grade") if name not in plain),
-    ]
+    return [*plain, "amount", *related, *(name for name in LINE_ITEM_FACTS if name not in plain)]
 
 
 IMPORT_COLUMNS = _import_columns()
@@ -32,7 +30,8 @@ IMPORT_COLUMNS = _import_columns()
 REQUIRED_COLUMNS = [
     name
     for name in IMPORT_COLUMNS
-    if name == "amount" or (name in DIMENSIONS and not DIMENSIONS[name].field.null)
+    if name == "amount"
+    or (name in DIMENSIONS and not DIMENSIONS[name].field.null and not DIMENSIONS[name].field.has_default())
 ]
 _BATCH_SIZE = 1000
 
@@ -139,17 +138,24 @@ def _csv_problem(error: csv.Error) -> str:
 @dataclass
 class _Lookups:
     ids: dict[str, dict[str, int]]
+    coverage: dict[tuple[int, str], tuple[str, str]]  # (source id, stage) → (fiscal-year basis, as of)
 
     @classmethod
     def load(cls):
         return cls(
-            {
+            coverage={
+                (source_id, stage): (basis, as_of)
+                for source_id, stage, basis, as_of in Coverage.objects.values_list(
+                    "source_id", "stage", "fiscal_year_basis", "as_of"
+                )
+            },
+            ids={
                 dimension.name: {
                     str(key): pk
                     for key, pk in dimension.model.objects.values_list(dimension.model.NATURAL_KEY, "pk")
                 }
                 for dimension in related_dimensions()
-            }
+            },
         )
 
 
@@ -292,6 +298,7 @@ def _build(line: int, row: dict, lookups: _Lookups) -> tuple[Allocation | None, 
         resolved[attname] = pk
     for column, pattern, form in [
         ("fiscal_year", PLAIN_YEAR, "four digits 0–9, e.g. 2010"),
+        ("appropriation_year", PLAIN_YEAR, "four digits 0–9, e.g. 2008"),
         (
             "amount",
             PLAIN_AMOUNT,
@@ -302,19 +309,20 @@ def _build(line: int, row: dict, lookups: _Lookups) -> tuple[Allocation | None, 
         value = row.get(column, "")
         if value and not pattern.fullmatch(value):
             errors.append(RowError(line, column, f'"{value}": write it as {form}'))
-    allocation = Allocation(
-        fiscal_year=row.get("fiscal_year", ""),
-        stage=row.get("stage", ""),
-        amount=row.get("amount", ""),
-        source_detail=row.get("source_detail", ""),
-        note=row.get("note", ""),
-        grade=row.get("grade", ""),
-        **resolved,
-    )
+    related = {dimension.name for dimension in related_dimensions()}
+    values = {name: row.get(name, "") for name in IMPORT_COLUMNS if name not in related}
+    values["appropriation_year"] = values["appropriation_year"] or None
+    # What the row leaves empty of the fiscal year's meaning and the date, the coverage its source
+    # declares for the stage says (GAO's disbursement tables: year of disbursement, 30 September 2011).
+    declared = lookups.coverage.get((resolved["source_id"], values["stage"]))
+    if not values["fiscal_year_basis"]:
+        values["fiscal_year_basis"] = declared[0] if declared else FiscalYearBasis.APPROPRIATION
+    if not values["as_of"] and declared:
+        values["as_of"] = declared[1]
+    allocation = Allocation(**values, **resolved)
     try:
         # The model's own field validators: fiscal year range, positive amount with
         # at most two decimals, known stage and grade, lengths. Related rows were resolved above.
-        related = [dimension.name for dimension in related_dimensions()]
         allocation.clean_fields(exclude=[*related, *(error.column for error in errors)])
     except ValidationError as error:
         for column, messages in error.message_dict.items():

@@ -16,6 +16,7 @@ REFERENCE_FIXTURES = [
     "02_sources.json",
     "03_programs.json",
     "04_reported_figures.json",
+    "05_coverage_and_disagreements.json",
 ]
 ALLOCATIONS_FILE = "allocations.csv"
 SEED_REASON = "Seed data (fixtures/)"
