@@ -75,7 +75,7 @@ class Result:
 
 
 def _tables():
-    from funding.models import Allocation, FundingAccount, ReportedFigure, Subtotal
+    from funding.models import Allocation, Coverage, FundingAccount, ReportedFigure, Subtotal
     from partners.models import Country, Organization
     from programs.models import Objective, Program
     from sources.models import Source
@@ -90,6 +90,7 @@ def _tables():
         "source": Source._meta.db_table,
         "figure": ReportedFigure._meta.db_table,
         "sub": Subtotal._meta.db_table,
+        "coverage": Coverage._meta.db_table,
     }
 
 
@@ -131,17 +132,31 @@ def cases() -> list[Case]:
         f"SELECT f.*, d.slug, d.name, s.key, s.title FROM {t['figure']} f "
         f"JOIN {t['org']} d ON d.id = f.donor_id JOIN {t['source']} s ON s.id = f.source_id"
     )
+    from funding.choices import Stage
+
+    stages_of_sources = (
+        "SELECT s.id, "
+        + ", ".join(
+            f"EXISTS (SELECT 1 FROM {t['a']} a WHERE a.source_id = s.id AND a.stage = '{stage}')"
+            for stage in Stage.values
+        )
+        + f" FROM {t['source']} s"
+    )
     reconciliation_sql = [
         figures_sql,
-        f"SELECT a.donor_id, a.stage, a.fiscal_year, SUM(a.amount), SUM(a.line_items) FROM {t['sub']} a "
-        f"WHERE a.donor_id IN (SELECT donor_id FROM {t['figure']}) "
-        "GROUP BY a.donor_id, a.stage, a.fiscal_year",
+        f"SELECT a.donor_id, a.stage, a.fiscal_year, a.account_id, a.country_id, SUM(a.amount), "
+        f"SUM(a.line_items) FROM {t['sub']} a WHERE a.donor_id IN (SELECT donor_id FROM {t['figure']}) "
+        "GROUP BY a.donor_id, a.stage, a.fiscal_year, a.account_id, a.country_id",
+        f"SELECT * FROM {t['coverage']}",
+        stages_of_sources,
     ]
     reconciliation_scan = [
         figures_sql,
-        f"SELECT a.donor_id, a.stage, a.fiscal_year, SUM(a.amount), COUNT(*) FROM {t['a']} a "
-        f"WHERE a.donor_id IN (SELECT donor_id FROM {t['figure']}) "
-        "GROUP BY a.donor_id, a.stage, a.fiscal_year",
+        f"SELECT a.donor_id, a.stage, a.fiscal_year, a.account_id, a.country_id, SUM(a.amount), COUNT(*) "
+        f"FROM {t['a']} a WHERE a.donor_id IN (SELECT donor_id FROM {t['figure']}) "
+        "GROUP BY a.donor_id, a.stage, a.fiscal_year, a.account_id, a.country_id",
+        f"SELECT * FROM {t['coverage']}",
+        stages_of_sources,
     ]
 
     def sums(sql):

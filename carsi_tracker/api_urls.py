@@ -4,6 +4,8 @@ from rest_framework.routers import DefaultRouter
 
 from funding.api.views import (
     AllocationViewSet,
+    CoverageViewSet,
+    DisagreementViewSet,
     FundingAccountViewSet,
     ReconciliationView,
     ReportedFigureViewSet,
@@ -21,6 +23,8 @@ router.register("accounts", FundingAccountViewSet, basename="api-account")
 router.register("sources", SourceViewSet, basename="api-source")
 router.register("allocations", AllocationViewSet, basename="api-allocation")
 router.register("reported-figures", ReportedFigureViewSet, basename="api-reported-figure")
+router.register("coverage", CoverageViewSet, basename="api-coverage")
+router.register("disagreements", DisagreementViewSet, basename="api-disagreement")
 
 urlpatterns = [
     path("reconciliation/", ReconciliationView.as_view(), name="api-reconciliation"),

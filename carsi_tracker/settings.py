@@ -268,6 +268,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set that several fields use.
+    "ENUM_NAME_OVERRIDES": {"FiscalYearBasisEnum": "funding.choices.FiscalYearBasis"},
     # Every operation's error answers, and anonymous reads, in the schema.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -36,7 +36,7 @@ def test_deleting_a_program_that_line_items_cite_is_a_409_naming_them(editor):
     response = editor.delete(f"/api/v1/programs/{program.slug}/", HTTP_IF_MATCH=f'"{program.version}"')
     assert response.status_code == 409
     assert response.json() == {
-        "detail": "This program cannot be deleted: 3 line items still refer to it. "
+        "detail": "This program cannot be deleted: 1 coverage statement, 3 line items still refer to it. "
         "Change or delete those first."
     }
     assert Program.objects.filter(pk=program.pk).exists()
@@ -47,7 +47,8 @@ def test_deleting_a_source_that_line_items_cite_is_a_409(editor):
     response = editor.delete(f"/api/v1/sources/{source.key}/", HTTP_IF_MATCH='"1"')
     assert response.status_code == 409
     assert response.json()["detail"].startswith(
-        "This source cannot be deleted: 1 reported figure, 37 line items still refer to it."
+        "This source cannot be deleted: 1 coverage statement, 6 reported figures, 7 citations, 37 line items "
+        "still refer to it."
     )
     assert Source.objects.filter(pk=source.pk).exists()
 

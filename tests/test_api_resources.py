@@ -18,12 +18,12 @@ def api():
     ("url", "count"),
     [
         ("/api/v1/countries/", 14),
-        ("/api/v1/organizations/", 25),
+        ("/api/v1/organizations/", 26),
         ("/api/v1/objectives/", 5),
         ("/api/v1/programs/", 11),
         ("/api/v1/accounts/", 4),
-        ("/api/v1/sources/", 11),
-        ("/api/v1/reported-figures/", 11),
+        ("/api/v1/sources/", 17),
+        ("/api/v1/reported-figures/", 26),
     ],
 )
 def test_lists(api, url, count):
@@ -41,7 +41,7 @@ def test_lists(api, url, count):
             "/api/v1/objectives/2/",
             {"number": 2, "short_name": "Disrupt the Movement of Criminals and Contraband"},
         ),
-        ("/api/v1/accounts/INCLE/", {"code": "INCLE", "administered_by": "Department of State (INL)"}),
+        ("/api/v1/accounts/INCLE/", {"code": "INCLE", "agencies": ["state-inl"]}),
         ("/api/v1/sources/gao-13-295r/", {"key": "gao-13-295r", "published": "2013-01-30"}),
         (
             "/api/v1/organizations/state-inl/",
@@ -62,7 +62,27 @@ def test_lists(api, url, count):
                 "stage": "committed",
                 "donor": "united-states",
                 "source": "wh-fact-sheet-2012-03-06",
-                "also_cited_in": ["insight-crime-2012-03-07"],
+                "citations": [
+                    {
+                        "source": "wh-fact-sheet-2012-03-06",
+                        "source_title": "Fact Sheet: The Central American Citizen Security Partnership",
+                        "locator": "Additional background: Direct support for partners through a sustained "
+                        "CARSI commitment",
+                        "quote": "FY 2012’s $105 million commitment to CARSI will enable the United States "
+                        "to support a broad range of bilateral and regional programs to reduce levels of "
+                        "crime and violence",
+                        "grade": "V",
+                    },
+                    {
+                        "source": "insight-crime-2012-03-07",
+                        "source_title": "No New Aid Promises from Biden in Honduras",
+                        "locator": "",
+                        "quote": "",
+                        "grade": "P",
+                    },
+                ],
+                "grade": "V",
+                "fiscal_year_basis": "appropriation",
                 "fiscal_year_min": 2012,
                 "fiscal_year_max": 2012,
             },
@@ -85,7 +105,8 @@ def test_program_detail_names_its_partners_with_roles(api):
         "role": "accountable",
     } in body["partners"]
     assert body["sources"] == ["wh-fact-sheet-2012-03-06"]
-    assert body["start_date"] == "2012-01-15"
+    # The White House gives the month it began, not the day.
+    assert body["start_date"] == "2012-01"
 
 
 @pytest.mark.parametrize(

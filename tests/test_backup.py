@@ -109,7 +109,7 @@ def test_backup_and_restore_give_back_totals_reconciliation_roles_and_history(tm
     empty_the_database()
     call_command("restore", path)
     restored = capsys.readouterr().out
-    assert restored.startswith("Restored 2 groups, 1 user, 1 Token, 14 countries, 25 organizations")
+    assert restored.startswith("Restored 2 groups, 1 user, 1 Token, 14 countries, 26 organizations")
     assert "54 line items, " in restored
     assert snapshot() == before
 
@@ -119,7 +119,7 @@ def test_restore_refuses_a_database_that_holds_data_and_changes_nothing(tmp_path
     call_command("backup", output=tmp_path / "carsi.jsonl.gz", stdout=None)
     count = Allocation.objects.count()
     with pytest.raises(
-        CommandError, match=r"not empty \(14 countries, 25 organizations, .*11 programs, .*54 line items"
+        CommandError, match=r"not empty \(14 countries, 26 organizations, .*11 programs, .*54 line items"
     ):
         call_command("restore", tmp_path / "carsi.jsonl.gz")
     assert Allocation.objects.count() == count

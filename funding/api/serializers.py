@@ -1,14 +1,23 @@
-from django.db import models
+from django.db import models, transaction
 from rest_framework import serializers
 
 from core.api.editing import VersionedSerializerMixin
 from core.api.serializers import ModelValidationMixin, NaturalKeyRelatedField, RelatedLabel
-from funding.choices import Stage
+from funding.choices import DisagreementStatus, FiscalYearBasis, Stage
 from funding.dimensions import DIMENSIONS, related_dimensions
 from funding.io.exports import LINE_ITEM_COLUMNS
-from funding.models import POSITIVE_AMOUNT, Allocation, FundingAccount, ReportedFigure
+from funding.models import (
+    POSITIVE_AMOUNT,
+    Allocation,
+    Citation,
+    Coverage,
+    FundingAccount,
+    ReportedFigure,
+    figure_grade,
+)
+from funding.queries.coverage import describe
 from funding.queries.reconciliation import Verdict
-from partners.models import Organization
+from partners.models import Country, Organization
 from sources.models import Source
 
 MONEY = {"max_digits": 15, "decimal_places": 2}
@@ -17,10 +26,48 @@ MONEY = {"max_digits": 15, "decimal_places": 2}
 SUM = {"max_digits": None, "decimal_places": 2}
 
 
+class CoverageSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    accounts = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    agencies = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    sentence = serializers.SerializerMethodField(help_text="What the line items count, in words.")
+
+    class Meta:
+        model = Coverage
+        fields = [
+            "key",
+            "source",
+            "table",
+            "stage",
+            "accounts",
+            "agencies",
+            "geography",
+            "fiscal_year_basis",
+            "fiscal_year_min",
+            "fiscal_year_max",
+            "as_of",
+            "program",
+            "complete_for",
+            "not_covered",
+            "sentence",
+        ]
+
+    def get_sentence(self, coverage) -> str:
+        return describe(coverage)
+
+
 class FundingAccountSerializer(ModelValidationMixin, serializers.ModelSerializer):
+    agencies = NaturalKeyRelatedField(
+        queryset=Organization.objects.all(),
+        many=True,
+        required=False,
+        help_text="Slugs of the agencies that manage the account's money.",
+    )
+
     class Meta:
         model = FundingAccount
-        fields = ["code", "name", "administered_by"]
+        fields = ["code", "name", "agencies"]
 
 
 def _dimension_fields() -> dict:
@@ -60,12 +107,29 @@ class AllocationSerializer(
         extra_kwargs = {"amount": {"error_messages": {"min_value": POSITIVE_AMOUNT.message}}}
 
 
+class CitationSerializer(serializers.ModelSerializer):
+    source = NaturalKeyRelatedField(queryset=Source.objects.all())
+    source_title = RelatedLabel("source.title")
+
+    class Meta:
+        model = Citation
+        fields = ["source", "source_title", "locator", "quote", "grade"]
+
+
 class ReportedFigureSerializer(VersionedSerializerMixin, ModelValidationMixin, serializers.ModelSerializer):
     donor = NaturalKeyRelatedField(queryset=Organization.objects.all())
     donor_name = RelatedLabel("donor.name")
+    country = NaturalKeyRelatedField(queryset=Country.objects.all(), required=False, allow_null=True)
+    account = NaturalKeyRelatedField(queryset=FundingAccount.objects.all(), required=False, allow_null=True)
+    agency = NaturalKeyRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
     source = NaturalKeyRelatedField(queryset=Source.objects.all())
     source_title = RelatedLabel("source.title")
-    also_cited_in = NaturalKeyRelatedField(queryset=Source.objects.all(), many=True, required=False)
+    grade = serializers.SerializerMethodField(help_text="The grade its own source's citation gives it.")
+    citations = CitationSerializer(
+        many=True,
+        required=False,
+        help_text="Where the figure is stated, its own source first; a write replaces them all.",
+    )
 
     class Meta:
         model = ReportedFigure
@@ -80,17 +144,70 @@ class ReportedFigureSerializer(VersionedSerializerMixin, ModelValidationMixin, s
             "fiscal_year_min",
             "fiscal_year_max",
             "as_of",
+            "scope",
+            "country",
+            "account",
+            "agency",
+            "fiscal_year_basis",
             "source",
             "source_title",
-            "also_cited_in",
-            "quote",
-            "scope",
             "grade",
+            "citations",
+            "not_comparable_reason",
             "note",
             "version",
             "change_reason",
         ]
         extra_kwargs = {"amount": {"error_messages": {"min_value": POSITIVE_AMOUNT.message}}}
+
+    def get_grade(self, figure) -> str | None:
+        return figure_grade(figure)
+
+    def validate_citations(self, citations):
+        places = [(citation["source"].pk, citation.get("locator", "")) for citation in citations]
+        if len(places) != len(set(places)):
+            raise serializers.ValidationError("The same place in the same source is cited twice.")
+        return citations
+
+    @transaction.atomic
+    def create(self, validated_data):
+        citations = validated_data.pop("citations", None)
+        figure = super().create(validated_data)
+        self._set_citations(figure, citations)
+        return figure
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        citations = validated_data.pop("citations", None)
+        figure = super().update(instance, validated_data)
+        if citations is not None:
+            figure.citations.all().delete()
+            self._set_citations(figure, citations)
+        return figure
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        source = attrs.get("source") or getattr(self.instance, "source", None)
+        citations = attrs.get("citations")
+        if citations is None and self.instance is None:
+            raise serializers.ValidationError(
+                {"citations": ["Say where the figure is stated: at least the citation of its own source."]}
+            )
+        if citations is not None and source not in [citation["source"] for citation in citations]:
+            raise serializers.ValidationError(
+                {"citations": [f"The figure's own source ({source.key}) must be among its citations."]}
+            )
+        return attrs
+
+    def _set_citations(self, figure, citations):
+        if citations is None:
+            return
+        # Its own source's citation first.
+        citations = sorted(citations, key=lambda citation: citation["source"] != figure.source)
+        Citation.objects.bulk_create(
+            Citation(figure=figure, position=position, **citation)
+            for position, citation in enumerate(citations)
+        )
 
 
 # Read-only shapes of computed results, for the schema and for rendering.
@@ -148,6 +265,38 @@ class TotalsSerializer(serializers.Serializer):
     total = GrandTotalSerializer()
 
 
+class MissingSerializer(serializers.Serializer):
+    dimension = serializers.ChoiceField(choices=["account", "agency", "country", "fiscal_year", "program"])
+    values = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The keys the line items do not count (accounts, ISO codes…).",
+    )
+    covered_only = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="For programs: the only ones the line items are of; every other program is missing.",
+    )
+
+
+class FiscalYearBasesSerializer(serializers.Serializer):
+    line_items = serializers.ListField(child=serializers.ChoiceField(choices=FiscalYearBasis.choices))
+    figure = serializers.ChoiceField(choices=FiscalYearBasis.choices, allow_null=True)
+
+
+class CoverageComparisonSerializer(serializers.Serializer):
+    missing = MissingSerializer(many=True, help_text="What the figure counts that the line items do not.")
+    line_items_as_of = serializers.CharField(
+        allow_null=True, help_text="The date the line items stand at (for stages that grow with time)."
+    )
+    figure_as_of = serializers.CharField()
+    fiscal_year_basis = FiscalYearBasesSerializer(help_text="What each side's fiscal years count.")
+    notes = serializers.ListField(child=serializers.CharField(), help_text="The same, in sentences.")
+    sources = serializers.ListField(
+        child=serializers.CharField(), help_text="The coverage declarations read."
+    )
+    undeclared = serializers.BooleanField(help_text="Some line items come from sources that declare nothing.")
+
+
 class ReconciliationSerializer(serializers.Serializer):
     key = serializers.CharField(source="figure.key")
     label = serializers.CharField(source="figure.label")
@@ -157,11 +306,20 @@ class ReconciliationSerializer(serializers.Serializer):
     qualifier = serializers.CharField(source="figure.qualifier")
     stage = serializers.CharField(source="figure.stage")
     donor = serializers.CharField(source="figure.donor.slug")
+    scope = serializers.CharField(source="figure.scope")
+    country = serializers.CharField(source="figure.country.iso2", allow_null=True, default=None)
+    account = serializers.CharField(source="figure.account.code", allow_null=True, default=None)
+    agency = serializers.CharField(source="figure.agency.slug", allow_null=True, default=None)
     fiscal_year_min = serializers.IntegerField(source="figure.fiscal_year_min", allow_null=True)
     fiscal_year_max = serializers.IntegerField(source="figure.fiscal_year_max", allow_null=True)
     as_of = serializers.CharField(source="figure.as_of")
+    citations = CitationSerializer(source="figure.citations", many=True)
+    note = serializers.CharField(source="figure.note")
     line_item_sum = serializers.DecimalField(**SUM, allow_null=True)
     line_item_count = serializers.IntegerField()
+    line_items_url = serializers.CharField(
+        allow_null=True, help_text="The line-item list filtered to exactly the line items summed."
+    )
     difference = serializers.DecimalField(
         **SUM, allow_null=True, help_text="Line-item sum minus the reported amount."
     )
@@ -176,8 +334,48 @@ class ReconciliationSerializer(serializers.Serializer):
     )
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     explanation = serializers.CharField()
+    coverage = CoverageComparisonSerializer(
+        allow_null=True, help_text="What the line items summed count, beside what the figure counts."
+    )
+    disagreements = serializers.ListField(
+        child=serializers.CharField(), help_text="Keys of the disagreements the figure takes part in."
+    )
 
 
 class ReconciliationListSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     results = ReconciliationSerializer(many=True)
+
+
+class DisagreementSideSerializer(serializers.Serializer):
+    figure = serializers.CharField(source="side.figure.key", allow_null=True, default=None)
+    label = serializers.CharField()
+    filters = serializers.DictField(
+        source="side.filters", help_text="For a sum of line items: the list API's filters that select them."
+    )
+    stage = serializers.CharField(allow_null=True)
+    amount = serializers.DecimalField(**SUM, allow_null=True)
+    line_item_count = serializers.IntegerField(source="count", allow_null=True)
+
+
+class ExplanationSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    source = serializers.CharField(source="source.key", allow_null=True, default=None)
+    locator = serializers.CharField()
+    quote = serializers.CharField()
+    grade = serializers.CharField()
+
+
+class DisagreementSerializer(serializers.Serializer):
+    key = serializers.CharField(source="disagreement.key")
+    title = serializers.CharField(source="disagreement.title")
+    status = serializers.ChoiceField(source="disagreement.status", choices=DisagreementStatus.choices)
+    sides = DisagreementSideSerializer(many=True)
+    difference = serializers.DecimalField(
+        **SUM, allow_null=True, help_text="The second side's amount minus the first's."
+    )
+    difference_pct = serializers.DecimalField(
+        **SUM, allow_null=True, help_text="The difference as a percentage of the first side's amount."
+    )
+    explanations = ExplanationSerializer(source="disagreement.explanations.all", many=True)
+    note = serializers.CharField(source="disagreement.note")

@@ -1,11 +1,12 @@
 from django import forms
+from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,15 +17,19 @@ from core.filters import split_values
 from core.spreadsheets import stream_csv
 from funding.api.serializers import (
     AllocationSerializer,
+    CoverageSerializer,
+    DisagreementSerializer,
     FundingAccountSerializer,
     ReconciliationListSerializer,
     ReconciliationSerializer,
     ReportedFigureSerializer,
     TotalsSerializer,
 )
+from funding.choices import Scope
 from funding.dimensions import DIMENSIONS, parse_group_by
 from funding.io.exports import LINE_ITEM_COLUMNS, allocation_rows, reconciliation_table, totals_table
-from funding.models import Allocation, FundingAccount, ReportedFigure
+from funding.models import Allocation, Citation, Coverage, Disagreement, FundingAccount, ReportedFigure
+from funding.queries.disagreements import with_sides
 from funding.queries.filters import AllocationFilter, ReportedFigureFilter
 from funding.queries.reconciliation import Verdict, reconcile
 from funding.queries.subtotals import line_item_count, totals_queryset
@@ -41,13 +46,15 @@ CSV_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="With format=csv: t
 
 
 class FundingAccountViewSet(WriteMixin, viewsets.ModelViewSet):
-    queryset = FundingAccount.objects.all()
+    queryset = FundingAccount.objects.prefetch_related("agencies")
     serializer_class = FundingAccountSerializer
     lookup_field = "code"
 
 
 class ReportedFigureViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet):
-    queryset = ReportedFigure.objects.select_related("donor", "source").prefetch_related("also_cited_in")
+    queryset = ReportedFigure.objects.select_related(
+        "donor", "source", "country", "account", "agency"
+    ).prefetch_related(Prefetch("citations", queryset=Citation.objects.select_related("source")))
     serializer_class = ReportedFigureSerializer
     filterset_class = ReportedFigureFilter
     lookup_field = "key"
@@ -145,7 +152,7 @@ class ReconciliationView(APIView):
                 OpenApiTypes.STR,
                 description="Verdicts, comma-separated: " + ", ".join(Verdict.values) + ".",
             ),
-            OpenApiParameter("scope", OpenApiTypes.STR, enum=["carsi", "context"]),
+            OpenApiParameter("scope", OpenApiTypes.STR, enum=Scope.values),
             OpenApiParameter("source", OpenApiTypes.STR, description="Source keys, comma-separated."),
             OpenApiParameter("donor", OpenApiTypes.STR, description="Organization slugs, comma-separated."),
             FORMAT_PARAMETER,
@@ -170,3 +177,32 @@ class ReconciliationView(APIView):
             header, rows = reconciliation_table(results)
             return stream_csv("reconciliation.csv", header, rows)
         return Response({"count": len(results), "results": ReconciliationSerializer(results, many=True).data})
+
+
+class CoverageViewSet(viewsets.ReadOnlyModelViewSet):
+    """What each source's line items of one stage count: accounts, agencies, countries, what a fiscal
+    year means, the date they stand at, and what they leave out."""
+
+    queryset = Coverage.objects.select_related("source", "program").prefetch_related("accounts", "agencies")
+    serializer_class = CoverageSerializer
+    lookup_field = "key"
+    pagination_class = None
+
+
+class DisagreementViewSet(viewsets.ReadOnlyModelViewSet):
+    """Public figures that should be one and are not: each side's amount, the difference, and why."""
+
+    queryset = Disagreement.objects.all()
+    serializer_class = DisagreementSerializer
+    lookup_field = "key"
+    pagination_class = None
+
+    def list(self, request, *args, **kwargs):
+        views = with_sides(self.filter_queryset(self.get_queryset()))
+        return Response({"count": len(views), "results": self.get_serializer(views, many=True).data})
+
+    def retrieve(self, request, *args, **kwargs):
+        view = with_sides(self.get_queryset().filter(key=kwargs["key"]))
+        if not view:
+            raise NotFound()
+        return Response(self.get_serializer(view[0]).data)

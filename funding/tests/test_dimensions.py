@@ -27,7 +27,18 @@ NAMES = list(DIMENSIONS)
 
 
 def test_the_registry_names_each_dimension_of_a_line_item_once():
-    assert NAMES == ["fiscal_year", "stage", "donor", "account", "country", "objective", "program", "source"]
+    assert NAMES == [
+        "fiscal_year",
+        "stage",
+        "fiscal_year_basis",
+        "donor",
+        "agency",
+        "account",
+        "country",
+        "objective",
+        "program",
+        "source",
+    ]
     assert all(Allocation._meta.get_field(name) for name in NAMES)
 
 
@@ -71,7 +82,7 @@ def test_every_surface_knows_every_dimension(name, client):
 
 def test_the_subtotals_key_holds_exactly_the_dimensions_the_registry_keeps_there():
     assert set(Subtotal.KEY) == {dimension.name for dimension in SUBTOTAL_DIMENSIONS}
-    assert PIVOT_DIMENSIONS == ["donor", "account", "country", "objective", "program", "source"]
+    assert PIVOT_DIMENSIONS == ["donor", "agency", "account", "country", "objective", "program", "source"]
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -272,8 +274,8 @@ def test_unknown_group_by_is_a_400_listing_the_choices(api):
     assert response.status_code == 400
     assert response.json() == {
         "group_by": [
-            "Unknown group_by dimension(s): nonsense. Choose from: fiscal_year, stage, donor, account, "
-            "country, objective, program, source."
+            "Unknown group_by dimension(s): nonsense. Choose from: fiscal_year, stage, fiscal_year_basis, "
+            "donor, agency, account, country, objective, program, source."
         ]
     }
 
@@ -477,3 +479,31 @@ def test_duplicate_line_item_is_refused(editor):
 def test_malformed_json_is_a_400(editor):
     response = token_client(editor).post(URL, "{not json", content_type="application/json")
     assert response.status_code == 400
+
+
+def test_totals_by_agency_are_one_group_by_in_the_database(api):
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get(TOTALS, {"group_by": "agency", "stage": "disbursed"}).json()
+    assert len(queries) == 1
+    assert "GROUP BY" in queries[0]["sql"] and "SUM(" in queries[0]["sql"]
+    # GAO-13-295R's table 3: State's ESF and NADR disbursements.
+    assert body["results"] == [
+        {
+            "agency": "state-department",
+            "agency_name": "U.S. Department of State",
+            "stage": "disbursed",
+            "stage_name": "Disbursed",
+            "amount": "12075000.00",
+            "count": 37,
+        }
+    ]
+
+
+def test_line_items_filter_by_agency_and_fiscal_year_basis(api):
+    body = api.get(URL, {"agency": "state-inl", "fiscal_year_basis": "appropriation"}).json()
+    assert body["count"] == 8  # INCLE's appropriations (5) and the regional program's allocations (3)
+    assert {row["agency"] for row in body["results"]} == {"state-inl"}
+    assert api.get(URL, {"fiscal_year_basis": "transaction"}).json()["count"] == 37
+    response = api.get(URL, {"agency": "nobody", "fiscal_year_basis": "calendar"})
+    assert response.status_code == 400
+    assert set(response.json()) == {"agency", "fiscal_year_basis"}

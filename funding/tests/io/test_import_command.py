@@ -94,7 +94,9 @@ def test_dry_run_reports_what_it_would_create_and_writes_nothing(good_file):
 
 
 def test_file_with_byte_order_mark_imports(tmp_path):
-    text = ",".join(IMPORT_COLUMNS) + "\n2012,allocated,1000.00,united-states,ESF,HN,,,gao-13-771,bom row,,\n"
+    row = {"fiscal_year": "2012", "stage": "allocated", "amount": "1000.00", "donor": "united-states"}
+    row |= {"account": "ESF", "country": "HN", "source": "gao-13-771", "source_detail": "bom row"}
+    text = ",".join(IMPORT_COLUMNS) + "\n" + ",".join(row.get(column, "") for column in IMPORT_COLUMNS) + "\n"
     path = tmp_path / "bom.csv"
     path.write_bytes(text.encode("utf-8-sig"))
     stdout, stderr = run(path)

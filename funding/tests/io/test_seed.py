@@ -6,9 +6,10 @@ from django.core.management import call_command
 from simple_history.models import HistoricalChanges
 
 from funding.io.seed import load_seed
-from funding.models import Allocation, FundingAccount, ReportedFigure
+from funding.models import Allocation, Citation, Coverage, Disagreement, FundingAccount, ReportedFigure
 from partners.models import Country, Organization
 from programs.models import Objective, Program
+from sources.choices import Grade
 from sources.models import Source
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +54,11 @@ def test_seed_counts_match_the_reference_data():
         (5, "Enhanced Levels of Cooperation"),
     ]
     assert list(FundingAccount.objects.values_list("code", flat=True)) == ["ESF", "FMF", "INCLE", "NADR"]
-    assert Source.objects.count() == 11
-    assert ReportedFigure.objects.count() == 11
+    assert Source.objects.count() == 17
+    assert ReportedFigure.objects.count() == 26
+    assert Citation.objects.count() == 30
+    assert Coverage.objects.count() == 3
+    assert Disagreement.objects.count() == 4
     assert Program.objects.count() == 11
     assert Allocation.objects.count() == 54
 
@@ -105,7 +109,11 @@ def test_every_seed_object_passes_validation():
 
 def test_every_line_item_and_reported_figure_cites_a_source_with_a_grade():
     assert not Allocation.objects.filter(grade="").exists()
-    assert not ReportedFigure.objects.filter(grade="").exists()
+    # Every figure cites its own source, first, with a grade.
+    for figure in ReportedFigure.objects.prefetch_related("citations"):
+        first = figure.citations.all()[0]
+        assert (first.source_id, first.position) == (figure.source_id, 0), figure.key
+        assert first.grade in Grade.values, figure.key
     assert set(Allocation.objects.values_list("source__key", flat=True)) == {
         "state-spend-plan-fy2012",
         "gao-13-295r",
@@ -120,7 +128,11 @@ def test_disagreeing_fy2012_figures_are_both_kept_with_their_sources():
         "committed",
         "wh-fact-sheet-2012-03-06",
     )
-    assert list(commitment.also_cited_in.values_list("key", flat=True)) == ["insight-crime-2012-03-07"]
+    # Section 6: V from the White House, and a second citation of grade P from InSight Crime.
+    assert list(commitment.citations.values_list("source__key", "grade")) == [
+        ("wh-fact-sheet-2012-03-06", "V"),
+        ("insight-crime-2012-03-07", "P"),
+    ]
     spend_plan = Allocation.objects.filter(fiscal_year=2012, stage="appropriated")
     assert set(spend_plan.values_list("source__key", flat=True)) == {"state-spend-plan-fy2012"}
 
@@ -138,7 +150,9 @@ def test_programs_keep_countries_objectives_and_partner_roles():
     assert set(vetted.countries.values_list("iso2", flat=True)) == {"GT", "HN", "SV", "CR", "PA"}
     martillo = Program.objects.get(slug="operation-martillo")
     assert martillo.countries.count() == 0  # regional
-    assert str(martillo.start_date) == "2012-01-15"
+    # "This past January", says the fact sheet of March 2012: a month, not a day (section 6).
+    assert martillo.start_date == "2012-01"
+    assert set(Program.objects.values_list("status", flat=True)) == {"not_stated"}
     assert martillo.lead_organization.slug == "jiatf-south"
     assert ("southcom", "accountable") in martillo.participations.values_list("organization__slug", "role")
     youth = Program.objects.get(slug="community-policing-and-youth")

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from funding.choices import Stage
 from funding.io.synthetic import SOURCE_KEY, generate
-from funding.models import Allocation, ReportedFigure
+from funding.models import Allocation, Disagreement, ReportedFigure
 from sources.models import Source
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def synthetic():
 
 
 def test_refuses_a_database_with_the_seed_data():
-    with pytest.raises(CommandError, match=r"holds real data \(54 line items, 11 reported figures.*--force"):
+    with pytest.raises(CommandError, match=r"holds real data \(54 line items, 26 reported figures.*--force"):
         call_command("generate_synthetic", allocations=200, verbosity=0)
     assert not synthetic().exists()
     assert not Source.objects.filter(key=SOURCE_KEY).exists()
@@ -65,6 +65,7 @@ def test_a_second_run_needs_replace_and_the_same_seed_gives_the_same_rows():
 
 def test_a_database_without_real_data_needs_no_force():
     Allocation.objects.all().delete()
+    Disagreement.objects.all().delete()  # its sides hold on to the figures they compare
     ReportedFigure.objects.all().delete()
     call_command("generate_synthetic", allocations=200, verbosity=0)
     assert Allocation.objects.count() == synthetic().count() == 200
