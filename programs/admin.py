@@ -3,13 +3,28 @@ is registered with the line items in funding.admin."""
 
 from django.contrib import admin
 
-from programs.models import Objective, ProgramPartner
+from programs.models import Objective, ObjectiveWording, ProgramPartner
+
+
+class ObjectiveWordingInline(admin.TabularInline):
+    model = ObjectiveWording
+    autocomplete_fields = ["source"]
+    extra = 0
 
 
 @admin.register(Objective)
 class ObjectiveAdmin(admin.ModelAdmin):
-    list_display = ["number", "short_name"]
+    list_display = ["number", "short_name", "source"]
     search_fields = ["short_name", "description"]
+    autocomplete_fields = ["source"]
+    inlines = [ObjectiveWordingInline]
+
+
+@admin.register(ObjectiveWording)
+class ObjectiveWordingAdmin(admin.ModelAdmin):
+    list_display = ["objective", "text", "source", "grade"]
+    search_fields = ["text", "source__key"]
+    autocomplete_fields = ["objective", "source"]
 
 
 class ProgramPartnerInline(admin.TabularInline):

@@ -3,11 +3,13 @@ from django.apps import apps
 from django.contrib import admin
 from simple_history.models import HistoricalChanges
 
-from funding.models import Subtotal
+from funding.models import Disagreement, DisagreementSide, Explanation, Subtotal
 
 pytestmark = pytest.mark.django_db
 
-DOMAIN_APPS = ["partners", "programs", "funding"]
+DOMAIN_APPS = ["partners", "sources", "programs", "funding"]
+# Edited on their disagreement's page only, where the rules binding them hold.
+INLINE_ONLY = {DisagreementSide: Disagreement, Explanation: Disagreement}
 
 
 def domain_models():
@@ -17,8 +19,14 @@ def domain_models():
         model
         for app in DOMAIN_APPS
         for model in apps.get_app_config(app).get_models()
-        if not issubclass(model, HistoricalChanges) and model is not Subtotal
+        if not issubclass(model, HistoricalChanges) and model is not Subtotal and model not in INLINE_ONLY
     ]
+
+
+def test_models_edited_inline_only_are_inlines_of_their_parent():
+    for model, parent in INLINE_ONLY.items():
+        assert model not in admin.site._registry
+        assert model in [inline.model for inline in admin.site._registry[parent].inlines]
 
 
 def test_every_model_is_registered_searchable_and_filterable():

@@ -45,7 +45,13 @@ def test_upload_shows_a_preview_and_writes_nothing(admin_client_logged_in, impor
     assert (report.ok, report.rows, report.created, report.unchanged) == (True, 4, 0, 0)
     assert response.context["new"] == 4
     assert [line for line, _ in response.context["preview_rows"]] == [2, 3, 4, 5]
-    assert response.context["preview_rows"][0][1][:4] == ["2012", "allocated", "5000000.00", "united-states"]
+    first = dict(zip(response.context["columns"], response.context["preview_rows"][0][1], strict=True))
+    assert [first[name] for name in ("fiscal_year", "stage", "amount", "donor")] == [
+        "2012",
+        "allocated",
+        "5000000.00",
+        "united-states",
+    ]
     content = response.content.decode()
     assert "<li>New line items: 4</li>" in content
     assert "<li>Already stored, will be skipped: 0</li>" in content
@@ -172,13 +178,16 @@ def test_stored_line_items_changed_after_the_preview_means_nothing_is_written(
     assert Allocation.objects.count() == SEEDED_ALLOCATIONS + 1
 
 
+LATIN_1_ROW = "2012,allocated,1000,united-states,ESF,GT,,,gao-13-771,Petén,,"
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         (
-            HEADER.encode()
-            + "2012,allocated,1000,united-states,ESF,GT,,,gao-13-771,Petén,,\n".encode("latin-1"),
-            "The file is not UTF-8 text (byte 155 cannot be read).",
+            HEADER.encode() + (LATIN_1_ROW + "\n").encode("latin-1"),
+            # The é of Petén, counted from 1.
+            f"The file is not UTF-8 text (byte {len(HEADER) + LATIN_1_ROW.index('é') + 1} cannot be read).",
         ),
         (b"fiscal_year,stage,amount\n", "Line 1 (header): missing column(s): donor, source."),
         (b"", "The submitted file is empty."),
@@ -229,9 +238,9 @@ def test_anonymous_user_is_sent_to_the_login_page(client, import_url):
 
 
 def test_preview_query_count(admin_client_logged_in, import_url, django_assert_num_queries):
-    # session, user; one natural-key lookup per column (donor, account, country,
-    # objective, program, source); stored line items of the file's sources; saving
-    # the session in a savepoint (savepoint, update, release).
-    with django_assert_num_queries(12):
+    # session, user; the coverage the sources declare; one natural-key lookup per column (donor,
+    # agency, account, country, objective, program, source); stored line items of the file's
+    # sources; saving the session in a savepoint (savepoint, update, release).
+    with django_assert_num_queries(14):
         response = upload(admin_client_logged_in, import_url, EXAMPLE)
     assert response.context["report"].rows == 4

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from import_export import fields
@@ -6,11 +7,23 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from core.admin import SafeExportResource, VersionCheckForm, VersionedAdmin
 from funding.admin.imports import import_urls
+from funding.choices import DisagreementStatus
 from funding.dimensions import DIMENSIONS, related_dimensions
-from funding.io.exports import LINE_ITEM_COLUMNS
+from funding.io.exports import LINE_ITEM_COLUMNS, REPORTED_FIGURE_COLUMNS
 from funding.io.imports import IMPORT_COLUMNS
-from funding.models import Allocation, FundingAccount, ReportedFigure
+from funding.models import (
+    Allocation,
+    Citation,
+    Coverage,
+    Disagreement,
+    DisagreementSide,
+    Explanation,
+    FundingAccount,
+    OrganizationFact,
+    ReportedFigure,
+)
 from funding.money import format_exact
+from funding.queries.filters import AllocationFilter
 from funding.queries.reconciliation import reconcile
 from programs.admin import ProgramPartnerInline
 from programs.models import Program
@@ -21,6 +34,15 @@ EXPORT_FORMATS = [CSV, XLSX]
 @admin.register(FundingAccount)
 class FundingAccountAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "administered_by"]
+    filter_horizontal = ["agencies"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("agencies")
+
+    @admin.display(description="Administered by")
+    def administered_by(self, account):
+        return ", ".join(agency.brief for agency in account.agencies.all())
+
     search_fields = ["code", "name"]
 
 
@@ -104,28 +126,25 @@ class AllocationAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
 
 
 class ReportedFigureResource(SafeExportResource):
+    """The admin's export of reported figures: the columns of the reported-figure CSV, and the version."""
+
     donor = fields.Field(attribute="donor__slug", column_name="donor")
     source = fields.Field(attribute="source__key", column_name="source")
+    country = fields.Field(attribute="country__iso2", column_name="country")
+    account = fields.Field(attribute="account__code", column_name="account")
+    agency = fields.Field(attribute="agency__slug", column_name="agency")
 
     class Meta:
         model = ReportedFigure
-        fields = [
-            "key",
-            "label",
-            "amount",
-            "qualifier",
-            "stage",
-            "donor",
-            "fiscal_year_min",
-            "fiscal_year_max",
-            "as_of",
-            "source",
-            "quote",
-            "scope",
-            "grade",
-            "version",
-        ]
+        fields = [*REPORTED_FIGURE_COLUMNS, "version"]
         export_order = fields
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    autocomplete_fields = ["source"]
+    fields = ["position", "source", "locator", "quote", "grade"]
+    extra = 0
 
 
 @admin.register(ReportedFigure)
@@ -134,9 +153,10 @@ class ReportedFigureAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
         css = {"all": ["css/admin.css"]}
 
     list_display = ["key", "amount_display", "qualifier", "stage", "period", "source_key"]
-    list_filter = ["stage", "qualifier", "scope", "grade", "source"]
-    search_fields = ["key", "label", "quote", "note"]
-    autocomplete_fields = ["donor", "source", "also_cited_in"]
+    list_filter = ["stage", "qualifier", "scope", "citations__grade", "source"]
+    search_fields = ["key", "label", "citations__quote", "note"]
+    autocomplete_fields = ["donor", "source", "country", "account", "agency"]
+    inlines = [CitationInline]
     list_select_related = ["source"]
     readonly_fields = ["reconciliation"]
     resource_classes = [ReportedFigureResource]
@@ -213,3 +233,103 @@ class ProgramAdmin(VersionedAdmin):
             "<div>{}: <strong>{}</strong> ({} line items)</div>",
             ((row["stage_name"], format_exact(row["amount"]), row["count"]) for row in rows),
         )
+
+
+@admin.register(Coverage)
+class CoverageAdmin(VersionedAdmin):
+    list_display = ["key", "source", "stage", "geography", "fiscal_year_basis", "as_of", "complete_for"]
+    list_filter = ["stage", "geography", "fiscal_year_basis"]
+    search_fields = ["key", "complete_for", "not_covered"]
+    autocomplete_fields = ["source", "program"]
+    filter_horizontal = ["accounts", "agencies"]
+
+
+class DisagreementSideForm(forms.ModelForm):
+    class Meta:
+        model = DisagreementSide
+        fields = ["position", "figure", "label", "filters"]
+
+    def clean_filters(self):
+        filters = self.cleaned_data.get("filters") or {}
+        if not isinstance(filters, dict):
+            raise forms.ValidationError(
+                'Filters are a JSON object of the list API\'s filters, such as {"stage": "appropriated"}.'
+            )
+        if filters:
+            filterset = AllocationFilter(filters, queryset=Allocation.objects.none())
+            if not filterset.is_valid():
+                problems = "; ".join(
+                    f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
+                )
+                raise forms.ValidationError(f"These are not line-item filters the API takes: {problems}")
+        return filters
+
+
+class DisagreementSideFormSet(forms.BaseInlineFormSet):
+    default_error_messages = {
+        "too_few_forms": "sides: a disagreement sets %(num)d figures or more side by side; "
+        "keep two sides at least."
+    }
+
+
+class DisagreementSideInline(admin.TabularInline):
+    model = DisagreementSide
+    form = DisagreementSideForm
+    formset = DisagreementSideFormSet
+    autocomplete_fields = ["figure"]
+    extra = 0
+    min_num = 2  # a disagreement is between two figures at least
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # The admin shows min_num forms but enforces it only when asked to.
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
+
+class ExplanationFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if self.instance.status != DisagreementStatus.EXPLAINED:
+            return
+        kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        if not any(form.cleaned_data.get("source") for form in kept):
+            raise forms.ValidationError(
+                "status: a disagreement is “explained” only with an explanation that cites its source; "
+                "add one (with its source, and the quote where there is one), or leave the status open."
+            )
+
+
+class ExplanationInline(admin.StackedInline):
+    model = Explanation
+    formset = ExplanationFormSet
+    autocomplete_fields = ["source"]
+    extra = 0
+
+
+@admin.register(Disagreement)
+class DisagreementAdmin(VersionedAdmin):
+    list_display = ["key", "title", "status"]
+    list_filter = ["status"]
+    search_fields = ["key", "title", "explanations__text"]
+    inlines = [DisagreementSideInline, ExplanationInline]
+
+
+@admin.register(OrganizationFact)
+class OrganizationFactAdmin(admin.ModelAdmin):
+    list_display = ["organization", "label", "number", "source", "grade"]
+    search_fields = ["organization__name", "label", "quote"]
+    autocomplete_fields = ["organization", "source"]
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):
+    """Citations are edited on their figure's page; this list finds them by source, place or words."""
+
+    list_display = ["figure", "source", "locator", "grade"]
+    list_filter = ["grade", "source"]
+    search_fields = ["figure__key", "source__key", "locator", "quote"]
+    autocomplete_fields = ["figure", "source"]
+    list_select_related = ["figure", "source"]
+
+
+# Sides and explanations are edited on their disagreement's page only, where the rules that bind
+# them together hold: two sides or more, and "explained" only with a cited explanation.
