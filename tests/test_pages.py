@@ -6,7 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from funding.models import Allocation
+from funding.models import Allocation, Coverage
+from funding.queries.reconciliation import Verdict
 from partners.models import Organization
 from programs.models import Program
 from sources.models import Source
@@ -99,17 +100,20 @@ def test_dashboard_shows_the_fy2012_disagreement(client):
     row = html[html.index("FY2012 commitment to CARSI") :]
     row = row[: row.index("</tr>")]
     assert money("105000000", "$105.0M") in row
-    assert "appropriated: " in row and "$135.0M" in row
     assert "No line items" in row
+    # The $135 million appropriated is not added in: the row leads to the disagreement that sets them apart.
+    assert "$135.0M" not in row
+    assert 'href="/disagreements/fy2012-105-or-135/">see the disagreement</a>' in row
 
 
 def test_dashboard_queries_do_not_grow_with_line_items(client, django_assert_num_queries):
     # 1 totals per stage; 2 appropriations per year and account (their sum is each year's);
-    # 3 account codes; 4 disbursements per country; 5-6 reconciliation.
-    with django_assert_num_queries(6):
+    # 3 account codes; 4 disbursements per country; 5-6 what those line items count (the coverage
+    # declared, and which sources declare none); 7-17 the reconciliation of CARSI's figures.
+    with django_assert_num_queries(17):
         client.get("/")
     add_line_items(500)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(17):
         client.get("/")
 
 
@@ -172,19 +176,20 @@ def test_explorer_bad_filter_is_a_400_naming_the_parameter(client):
 
 def test_explorer_queries_do_not_grow_with_page_size(client, django_assert_num_queries):
     add_line_items(300)
-    # 1-6 filter choices (countries, donors, accounts, objectives, programs, sources);
-    # 7 totals per stage (from the subtotals), whose counts are the paginator's; 8 the page;
-    # 9-13 the related rows it names, a table at a time (these rows have no objective).
-    with django_assert_num_queries(13):
+    # 1-7 filter choices (donors, agencies, accounts, countries, objectives, programs, sources);
+    # 8 totals per stage (from the subtotals), whose counts are the paginator's; 9-10 what those
+    # line items count (coverage declared, sources declaring none); 11 the page; 12-16 the related
+    # rows it names, a table at a time (these rows have no objective nor agency).
+    with django_assert_num_queries(16):
         client.get("/allocations/", {"page_size": 10})
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(16):
         client.get("/allocations/", {"page_size": 354})
 
 
 def test_explorer_pivot_queries_are_fixed(client, django_assert_num_queries):
     add_line_items(300)
-    # 13 as above, plus 4 grouped sums: cells, row totals, column totals, stage totals.
-    with django_assert_num_queries(17):
+    # 16 as above, plus 4 grouped sums: cells, row totals, column totals, stage totals.
+    with django_assert_num_queries(20):
         client.get("/allocations/", {"pivot": "program"})
 
 
@@ -204,11 +209,23 @@ def test_line_item_page_leads_to_its_source(client):
 
 
 def test_reconciliation_page_marks_every_verdict(client, django_assert_num_queries):
-    # 1 figures; 2 their other sources; 3 line-item subtotals.
-    with django_assert_num_queries(3):
+    # 1-3 figures, their citations and disagreements; 4 their donors' subtotals; 5-9 coverage
+    # declarations with their accounts and agencies, and the accounts' agencies; 10 which sources
+    # have line items of which stage; 11 the CARSI countries (a regional declaration misses them).
+    with django_assert_num_queries(11):
         html = html_of(client, "/reconciliation/")
-    assert html.count('class="verdict-row-disagrees"') == 3
-    assert html.count('id="') >= 11
+    rows = {verdict: html.count(f'class="verdict-row-{verdict}"') for verdict in Verdict.values}
+    assert rows == {
+        "agrees": 3,
+        "disagrees": 0,
+        "partial_coverage": 6,
+        "no_line_items": 4,
+        "not_comparable": 13,
+    }
+    partial = html[html.index('id="gao-allocated-fy2008-2011"') :]
+    partial = partial[: partial.index("</td></tr>")]
+    assert "Line items cover part of it" in partial
+    assert "No line items of ESF, FMF and NADR are counted." in partial
     row = html[html.index('id="fy2012-commitment"') :]
     row = row[: row.index('class="explanation')]
     assert money("105000000", "$105.0M") in row
@@ -236,7 +253,7 @@ def test_program_list_says_not_reported_never_zero(client, django_assert_num_que
         ({"objective": "2"}, 6),
         ({"country": "GT"}, 3),
         ({"country": "regional"}, 4),
-        ({"status": "active"}, 11),
+        ({"status": "not_stated"}, 11),
     ],
 )
 def test_program_list_filters(client, params, count):
@@ -289,8 +306,9 @@ def test_country_list_keeps_regional_money_apart(client, django_assert_num_queri
 
 
 def test_country_detail(client, django_assert_num_queries):
-    # 1 country; 2 per year and stage; 3 per stage; 4 regional per stage; 5-6 programs; 7 line items.
-    with django_assert_num_queries(7):
+    # 1 country; 2 per year and stage; 3 per stage; 4-5 what those line items count; 6 regional per
+    # stage; 7-8 programs; 9 line items.
+    with django_assert_num_queries(9):
         html = html_of(client, "/countries/GT/")
     assert money("1499000", "$1.5M") not in html  # only cells and the total appear
     assert money("1675000", "$1.7M") in html
@@ -301,13 +319,130 @@ def test_country_detail(client, django_assert_num_queries):
     assert client.get("/countries/XX/").status_code == 404
 
 
+# What the line items count
+
+
+GUATEMALA_CAVEAT = (
+    "Disbursed amounts count State ESF and NADR disbursements FY2008–FY2011, as of 30 September 2011, "
+    "by year of the transaction. INCLE disbursements, USAID&#x27;s ESF disbursements and FMF are not "
+    "itemized."
+)
+
+
+def test_a_country_page_says_what_its_line_items_count(client):
+    html = html_of(client, "/countries/GT/")
+    caveats = html[html.index('<div class="caveats"') :]
+    caveats = caveats[: caveats.index("</div>")]
+    assert caveats == (
+        '<div class="caveats" role="note"><p class="caveats-title">What these line items count</p>'
+        f"<p>{GUATEMALA_CAVEAT}</p>"
+    )
+
+
+def test_the_caveat_is_written_from_the_coverage_data(client):
+    coverage = Coverage.objects.get(key="gao-13-295r-disbursements")
+    coverage.not_covered = "Nothing else is itemized."
+    coverage.save()
+    assert "Nothing else is itemized." in html_of(client, "/countries/GT/")
+    assert "Nothing else is itemized." in html_of(client, "/")  # the disbursement chart
+    assert "Nothing else is itemized." in html_of(client, "/allocations/", stage="disbursed")
+
+
+def test_the_dashboard_and_explorer_say_what_their_sums_count(client):
+    dashboard = html_of(client, "/")
+    assert GUATEMALA_CAVEAT in dashboard
+    assert "Appropriated amounts count CARSI appropriations FY2008–FY2012" in dashboard
+    explorer = html_of(client, "/allocations/", country="GT")
+    assert GUATEMALA_CAVEAT in explorer
+
+
+def test_line_items_from_a_source_that_declares_nothing_say_so(client):
+    Coverage.objects.filter(key="gao-13-295r-disbursements").delete()
+    html = html_of(client, "/countries/GT/")
+    assert "Some disbursed line items come from sources that do not declare what they count." in html
+
+
+# Disagreements
+
+
+def test_disagreement_list_sets_the_sides_beside_each_other(client, django_assert_num_queries):
+    with django_assert_num_queries(6):
+        html = html_of(client, "/disagreements/")
+    assert "4 disagreements</caption>" in html
+    row = html[html.index("FY2012: $105 million or $135 million") :]
+    row = row[: row.index("</tr>")]
+    assert money("105000000", "$105.0M") in row
+    assert money("135000000", "$135.0M") in row
+    assert '<data value="30000000.00" title="$30,000,000">+$30.0M</data>' in row
+    assert "+28.57%" in row
+    assert "−3.05%" in html  # $361M against $350M
+
+
+def test_disagreement_page_shows_each_side_its_citations_and_why(client):
+    html = html_of(client, "/disagreements/friends-650-or-2000/")
+    assert "<h1>Group of Friends: more than $650 million or up to $2,000 million</h1>" in html
+    assert 'class="status status-explained">Explained<' in html
+    assert "“en créditos blandos”" in html
+    assert 'href="/sources/el-nuevo-diario-2011-06/"' in html
+    html = html_of(client, "/disagreements/fy2012-105-or-135/")
+    # The line-item side leads to exactly the line items it sums.
+    assert {"stage": ["appropriated"], "fiscal_year": ["2012"], "source": ["state-spend-plan-fy2012"]} in (
+        links_to(html, "$135.0M")
+    )
+    assert "no source says why" in html
+    assert client.get("/disagreements/nothing-like-it/").status_code == 404
+
+
+def test_the_reconciliation_links_each_figure_to_its_disagreement(client):
+    html = html_of(client, "/reconciliation/")
+    row = html[html.index('id="wh-allocated-fy2008-2011"') :]
+    row = row[: row.index("</td></tr>")]
+    assert (
+        'Takes part in a disagreement: <a href="/disagreements/allocated-fy2008-2011-361-or-350/">'
+        "FY2008–2011 allocated: $361 million or $350 million</a>."
+    ) in row
+
+
+# Organizations
+
+
+def test_organization_list_groups_them_by_kind(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        html = html_of(client, "/organizations/")
+    for heading in [
+        "Coalition",
+        "Financial institution",
+        "Government",
+        "Multilateral organization",
+        "U.S. agency",
+    ]:
+        assert f"<h2>{heading}</h2>" in html
+    assert 'href="/organizations/group-of-friends/"' in html
+    assert html.count('href="/organizations/') == 1 + Organization.objects.count()  # and the menu's
+
+
+def test_organization_page_shows_facts_pledges_and_line_items(client, django_assert_num_queries):
+    # The organization; its sub-organizations, roles, programs led, figures with their citations,
+    # facts; its sums as donor (subtotals) and as managing agency; the accounts it administers.
+    with django_assert_num_queries(10):
+        html = html_of(client, "/organizations/group-of-friends/")
+    assert "<strong>16</strong> partner nations, besides the United States" in html
+    assert "<strong>22</strong>" in html and "<strong>8</strong> priority programs" in html
+    assert money("2000000000", "$2.0B") in html and money("650000000", "$650.0M") in html
+    html = html_of(client, "/organizations/state-inl/")
+    # INCLE's appropriations and the regional program's allocations are INL's to manage.
+    assert {"stage": ["appropriated"], "agency": ["state-inl"]} in links_to(html, "$316.3M")
+    assert "Manages money of the account <abbr" in html
+    assert client.get("/organizations/nobody/").status_code == 404
+
+
 # Sources
 
 
 def test_sources(client, django_assert_num_queries):
     with django_assert_num_queries(3):
         html = html_of(client, "/sources/")
-    assert "11 sources" in html
+    assert "17 sources" in html
     html = html_of(client, "/sources/gao-13-295r/")
     assert money("12075000", "$12.1M") in html
     assert "Allocated to CARSI, FY2008–2011" in html
@@ -363,16 +498,17 @@ def many_guatemala_line_items():
 @pytest.mark.parametrize(
     "url, queries, count, explorer_filter",
     [
-        # country; per year and stage, per stage, regional per stage (subtotals); programs (2);
-        # one page of line items with their related rows joined
-        ("/countries/GT/", 7, 135, {"country": ["GT"]}),
+        # country; per year and stage, per stage, regional per stage (subtotals); what they count
+        # (2); programs (2); one page of line items with their related rows joined
+        ("/countries/GT/", 9, 135, {"country": ["GT"]}),
         # program with its relations (5); its sums per stage; one page of line items
         ("/programs/guatemala-aviation-program/", 7, 130, {"program": ["guatemala-aviation-program"]}),
-        # objective; its programs (5), their sums; its sums per stage; one page of line items
-        ("/objectives/2/", 9, 130, {"objective": ["2"]}),
-        # source; its sums per stage and per year; the figures citing it and their line-item
-        # subtotals (reconciliation); its programs; one page of line items
-        ("/sources/gao-13-295r/", 7, 167, {"source": ["gao-13-295r"]}),
+        # objective, its wordings and their sources; its programs (5), their sums; its sums per stage;
+        # one page of line items
+        ("/objectives/2/", 11, 130, {"objective": ["2"]}),
+        # source; its sums per stage and per year; the figures citing it, reconciled (11); its coverage
+        # declarations with their accounts and agencies (3); its programs; one page of line items
+        ("/sources/gao-13-295r/", 19, 167, {"source": ["gao-13-295r"]}),
     ],
 )
 def test_a_detail_page_shows_one_page_of_its_line_items_and_links_to_the_rest(

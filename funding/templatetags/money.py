@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 from funding import money as money_formats
 from funding.links import explorer_url, row_url
+from funding.queries.reconciliation import Verdict
 
 register = template.Library()
 
@@ -42,6 +43,12 @@ def money_difference(amount):
     return _data(amount, money_formats.format_signed)
 
 
+@register.filter
+def percent_difference(pct):
+    """+2.50% or −93.95%: signed, with the minus sign the amounts carry."""
+    return f"+{pct}%" if pct > 0 else f"−{-pct}%" if pct < 0 else f"{pct}%"
+
+
 @register.simple_tag
 def money_link(amount, row=None, **filters):
     """An amount that links to the explorer showing the line items behind it.
@@ -66,3 +73,22 @@ def stage_sums(rows, empty="Amount not reported", base=None, **filters):
         "items": [(row, row_url(row, **filters)) for row in rows],
         "empty": empty,
     }
+
+
+@register.simple_tag
+def money_filtered(amount, filters):
+    """An amount linking to the explorer with these filters (a reconciliation's, a disagreement side's)."""
+    if amount is None:
+        return ""
+    return format_html('<a class="money" href="{}">{}</a>', explorer_url(**filters), _data(amount))
+
+
+@register.filter
+def verdict_label(verdict):
+    return Verdict(verdict).label
+
+
+@register.simple_tag
+def explorer_link(filters):
+    """The explorer's address for these filters."""
+    return explorer_url(**filters)

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from funding.choices import STAGE_ORDER
 from funding.models import Allocation, Subtotal
+from funding.queries.coverage import caveats
 from funding.web.explorer import detail_line_items
 from partners.models import Country
 from programs.models import Program
@@ -45,6 +46,8 @@ def country_detail(request, iso2):
             "stages": stages,
             "table": [(year, [cells.get((year, stage)) for stage in stages]) for year in years],
             "stage_totals": stage_totals,
+            # What the line items behind these sums count: "Guatemala, $1.7M disbursed" is not all it got.
+            "caveats": caveats(row["stage"] for row in stage_totals),
             "regional_totals": Subtotal.objects.filter(country__isnull=True).totals(),
             "programs": programs,
             "regional_programs": regional_programs,

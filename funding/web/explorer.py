@@ -12,6 +12,7 @@ from funding.dimensions import DIMENSIONS, PIVOT_DIMENSIONS, related_dimensions
 from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from funding.links import explorer_url, filter_query, row_url
 from funding.models import Allocation
+from funding.queries.coverage import caveats
 from funding.queries.filters import AllocationFilter
 from funding.queries.subtotals import totals_queryset
 
@@ -190,6 +191,7 @@ def explore(querydict):
         return context
     queryset = filterset.qs
     context["stage_totals"] = totals_queryset(filterset).totals()
+    context["caveats"] = caveats(row["stage"] for row in context["stage_totals"])
     paginator = IdPagePaginator(queryset, page_size(querydict))
     # The per-stage totals have counted the filtered set already: no second COUNT(*) over it.
     paginator.count = sum(row["count"] for row in context["stage_totals"])

@@ -62,7 +62,9 @@ def objective_list(request):
 
 
 def objective_detail(request, number):
-    objective = get_object_or_404(Objective, number=number)
+    objective = get_object_or_404(
+        Objective.objects.select_related("source").prefetch_related("wordings__source"), number=number
+    )
     line_items = Allocation.objects.filter(objective=objective)
     programs = list(objective.programs.for_listing())
     funding = _funding_by_program(programs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funding.web import countries, programs, views
+from funding.web import countries, disagreements, organizations, programs, views
 
 urlpatterns = [
     path("", views.dashboard, name="home"),
@@ -15,4 +15,8 @@ urlpatterns = [
     path("objectives/<int:number>/", programs.objective_detail, name="objective-detail"),
     path("countries/", countries.country_list, name="country-list"),
     path("countries/<str:iso2>/", countries.country_detail, name="country-detail"),
+    path("disagreements/", disagreements.disagreement_list, name="disagreement-list"),
+    path("disagreements/<slug:key>/", disagreements.disagreement_detail, name="disagreement-detail"),
+    path("organizations/", organizations.organization_list, name="organization-list"),
+    path("organizations/<slug:slug>/", organizations.organization_detail, name="organization-detail"),
 ]

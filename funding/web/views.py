@@ -2,10 +2,11 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
 from core.versioning import history_entries
-from funding.choices import STAGE_ORDER, Stage
+from funding.choices import Scope, Stage
 from funding.fiscal import CARSI_FIRST_YEAR, CARSI_LAST_YEAR
 from funding.links import row_url
 from funding.models import Allocation, FundingAccount, ReportedFigure, Subtotal
+from funding.queries.coverage import caveats_by_stage, declarations, describe
 from funding.queries.reconciliation import Verdict, reconcile
 from funding.web.charts import Bar, Segment, horizontal_bars, stacked_columns
 from funding.web.explorer import detail_line_items, explore
@@ -56,6 +57,7 @@ def dashboard(request):
             for row in disbursed
         ]
     )
+    caveats = caveats_by_stage([Stage.APPROPRIATED, Stage.DISBURSED])
     return render(
         request,
         "funding/dashboard.html",
@@ -69,7 +71,10 @@ def dashboard(request):
             "disbursed": disbursed,
             "disbursed_total": by_stage.get(Stage.DISBURSED),
             "disbursement_chart": disbursement_chart,
-            "reconciliations": reconcile(),
+            "disbursement_caveats": caveats[Stage.DISBURSED],
+            "appropriation_caveats": caveats[Stage.APPROPRIATED],
+            # CARSI's own figures: the other donors' and the context are on the reconciliation page.
+            "reconciliations": reconcile(ReportedFigure.objects.filter(scope=Scope.CARSI)),
         },
     )
 
@@ -101,15 +106,11 @@ def allocation_detail(request, pk):
 
 
 def reconciliation(request):
-    results = reconcile(ReportedFigure.objects.prefetch_related("also_cited_in"))
-    counts = {
-        verdict: sum(1 for result in results if result.verdict == verdict) for verdict in Verdict.values
-    }
-    return render(
-        request,
-        "funding/reconciliation.html",
-        {"results": results, "counts": counts, "stages": sorted(Stage.values, key=STAGE_ORDER.__getitem__)},
-    )
+    results = reconcile()
+    counts = [
+        (verdict, sum(1 for result in results if result.verdict == verdict)) for verdict in Verdict.values
+    ]
+    return render(request, "funding/reconciliation.html", {"results": results, "counts": counts})
 
 
 def source_list(request):
@@ -127,11 +128,7 @@ def source_list(request):
 def source_detail(request, key):
     source = get_object_or_404(Source, key=key)
     line_items = Allocation.objects.filter(source=source)
-    figures = (
-        ReportedFigure.objects.filter(Q(source=source) | Q(also_cited_in=source))
-        .distinct()
-        .select_related("donor", "source")
-    )
+    figures = ReportedFigure.objects.filter(Q(source=source) | Q(citations__source=source)).distinct()
     stage_totals = line_items.totals()
     return render(
         request,
@@ -142,6 +139,10 @@ def source_detail(request, key):
             "by_year": line_items.totals(["fiscal_year"]),
             "reconciliations": reconcile(figures),
             "programs": source.programs.all(),
+            "coverages": [
+                describe(coverage)
+                for coverage in declarations().filter(source=source).prefetch_related("accounts", "agencies")
+            ],
             **detail_line_items(line_items, request.GET, stage_totals, source=source.key),
         },
     )

@@ -105,7 +105,10 @@ def test_dashboard_loads_with_charts_and_figures(page):
     card = page.locator(".stage-card", has_text="Appropriated")
     assert card.locator("data").get_attribute("title") == "$496,508,000"
     row = page.locator("tr", has_text="FY2012 commitment to CARSI")
-    assert "$135.0M" in row.inner_text()
+    assert "$135.0M" not in row.inner_text()  # another stage: the disagreement sets them side by side
+    row.get_by_role("link", name="see the disagreement").click()
+    assert page.locator("h1").inner_text() == "FY2012: $105 million or $135 million"
+    page.goto(page.site + "/")
     screenshot(page, "dashboard")
 
 
@@ -175,9 +178,12 @@ def test_csv_download_is_exactly_the_filtered_set(page, tmp_path):
     assert shown == "$2,234,000"
 
 
-def test_reconciliation_page_marks_disagreements(page):
+def test_reconciliation_page_marks_each_verdict(page):
     page.goto(page.site + "/reconciliation/")
-    assert page.locator("tr.verdict-row-disagrees:not(.explanation)").count() == 3
+    assert page.locator("tr.verdict-row-disagrees:not(.explanation)").count() == 0
+    assert page.locator("tr.verdict-row-partial_coverage:not(.explanation)").count() == 6
+    partial = page.locator("tr.verdict-row-partial_coverage .verdict").first
+    assert partial.evaluate("element => getComputedStyle(element).color") == "rgb(74, 63, 143)"
     commitment = page.locator("#fy2012-commitment")
     assert "No line items" in commitment.inner_text()
     assert "$135.0M" in commitment.inner_text()
@@ -218,7 +224,7 @@ def test_api_docs_admin_and_browsable_api_run_under_the_content_security_policy(
     # The reported figures' verdicts are coloured by the admin's stylesheet, not by inline styles
     # the policy would refuse (a refusal is a console error).
     page.goto(page.site + "/admin/funding/reportedfigure/")
-    disagrees = page.locator(".verdict-disagrees").first
-    assert disagrees.inner_text() == "disagrees"
-    assert disagrees.evaluate("element => getComputedStyle(element).color") == "rgb(179, 38, 30)"
+    partial = page.locator(".verdict-partial_coverage").first
+    assert partial.inner_text() == "partial coverage"
+    assert partial.evaluate("element => getComputedStyle(element).color") == "rgb(74, 63, 143)"
     screenshot(page, "admin-reported-figures")
