@@ -14,7 +14,7 @@ THREADS ?= 2
 GRACEFUL_TIMEOUT ?= 30
 BIND ?= 127.0.0.1:$(PORT)
 
-.PHONY: install run migrate seed test lint format clean serve loadtest fuzz backup restore bench-backup
+.PHONY: install run migrate seed test lint format clean serve loadtest fuzz backup restore bench-backup citations
 
 $(BIN)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -65,6 +65,11 @@ restore: migrate
 
 test: install
 	$(BIN)/pytest
+
+# Every quote and date of the seed data against the texts of its sources (a directory of them).
+citations: TEXTS ?= ../shared/seeds
+citations: seed
+	$(RUN_ENV) $(BIN)/python manage.py check_citations --texts "$(TEXTS)"
 
 lint: install
 	$(BIN)/ruff check .
