@@ -44,42 +44,34 @@ def form_data(response):
     return data
 
 
-def explanation_fields(data, prefix="explanations"):
-    return {key: value for key, value in data.items() if key.startswith(f"{prefix}-0-")}
+def refused(editor, key, changes):
+    """Post the disagreement's change page with these changes; the save is refused (the page comes
+    back): its inline formsets, by prefix."""
+    disagreement = Disagreement.objects.get(key=key)
+    data = form_data(editor.get(url_of(disagreement))) | changes
+    response = editor.post(url_of(disagreement), data)
+    assert response.status_code == 200
+    return {inline.formset.prefix: inline.formset for inline in response.context["inline_admin_formsets"]}
+
+
+EXPLAINED_NEEDS_A_SOURCE = (
+    "status: a disagreement is “explained” only with an explanation that cites its source; add one "
+    "(with its source, and the quote where there is one), or leave the status open."
+)
 
 
 def test_explained_without_a_cited_explanation_is_refused_naming_the_field(editor):
-    disagreement = Disagreement.objects.get(
-        key="fy2012-105-or-135"
-    )  # open; its one explanation cites nothing
-    data = form_data(editor.get(url_of(disagreement)))
-    data["status"] = "explained"
-
-    response = editor.post(url_of(disagreement), data)
-
-    assert response.status_code == 200
-    errors = [
-        str(error)
-        for inline in response.context["inline_admin_formsets"]
-        for error in inline.formset.non_form_errors()
-    ]
-    assert errors == [
-        "status: a disagreement is “explained” only with an explanation that cites its source; add one "
-        "(with its source, and the quote where there is one), or leave the status open."
-    ]
-    disagreement.refresh_from_db()
+    # Open, and its one explanation cites nothing: neither source says why.
+    formsets = refused(editor, "fy2012-105-or-135", {"status": "explained"})
+    assert formsets["explanations"].non_form_errors() == [EXPLAINED_NEEDS_A_SOURCE]
+    disagreement = Disagreement.objects.get(key="fy2012-105-or-135")
     assert (disagreement.status, disagreement.version) == ("open", 1)
 
 
 def test_deleting_the_only_cited_explanation_of_an_explained_disagreement_is_refused(editor):
-    disagreement = Disagreement.objects.get(key="friends-650-or-2000")
-    data = form_data(editor.get(url_of(disagreement)))
-    data["explanations-0-DELETE"] = "on"
-
-    response = editor.post(url_of(disagreement), data)
-
-    assert response.status_code == 200
-    assert disagreement.explanations.count() == 1
+    formsets = refused(editor, "friends-650-or-2000", {"explanations-0-DELETE": "on"})
+    assert formsets["explanations"].non_form_errors() == [EXPLAINED_NEEDS_A_SOURCE]
+    assert Explanation.objects.filter(disagreement__key="friends-650-or-2000").count() == 1
 
 
 def test_a_cited_explanation_explains_it_and_is_in_the_history(editor):
@@ -108,58 +100,23 @@ def test_a_cited_explanation_explains_it_and_is_in_the_history(editor):
 
 
 def test_a_disagreement_needs_two_sides(editor):
-    disagreement = Disagreement.objects.get(key="world-bank-1000-or-1500")
-    data = form_data(editor.get(url_of(disagreement)))
-    data["sides-1-DELETE"] = "on"
-
-    response = editor.post(url_of(disagreement), data)
-
-    assert response.status_code == 200
-    sides = next(
-        inline.formset
-        for inline in response.context["inline_admin_formsets"]
-        if inline.formset.prefix == "sides"
-    )
-    assert sides.non_form_errors() == [
+    formsets = refused(editor, "world-bank-1000-or-1500", {"sides-1-DELETE": "on"})
+    assert formsets["sides"].non_form_errors() == [
         "sides: a disagreement sets 2 figures or more side by side; keep two sides at least."
     ]
-    assert disagreement.sides.count() == 2
+    assert Disagreement.objects.get(key="world-bank-1000-or-1500").sides.count() == 2
 
 
 def test_a_side_with_filters_the_api_does_not_take_is_refused_naming_them(editor):
-    disagreement = Disagreement.objects.get(key="fy2012-105-or-135")
-    data = form_data(editor.get(url_of(disagreement)))
-    data["sides-1-filters"] = json.dumps({"stage": "spent", "source": "state-spend-plan-fy2012"})
-
-    response = editor.post(url_of(disagreement), data)
-
-    assert response.status_code == 200
-    sides = next(
-        inline.formset
-        for inline in response.context["inline_admin_formsets"]
-        if inline.formset.prefix == "sides"
-    )
-    assert (
-        sides.forms[1]
-        .errors["filters"][0]
-        .startswith("These are not line-item filters the API takes: stage:")
-    )
+    filters = json.dumps({"stage": "spent", "source": "state-spend-plan-fy2012"})
+    formsets = refused(editor, "fy2012-105-or-135", {"sides-1-filters": filters})
+    [message] = formsets["sides"].forms[1].errors["filters"]
+    assert message.startswith("These are not line-item filters the API takes: stage:")
 
 
 @pytest.mark.parametrize("filters", ['"stage"', "[1, 2]", "7"])
 def test_filters_that_are_not_an_object_are_refused(editor, filters):
-    disagreement = Disagreement.objects.get(key="fy2012-105-or-135")
-    data = form_data(editor.get(url_of(disagreement)))
-    data["sides-1-filters"] = filters
-
-    response = editor.post(url_of(disagreement), data)
-
-    assert response.status_code == 200
-    sides = next(
-        inline.formset
-        for inline in response.context["inline_admin_formsets"]
-        if inline.formset.prefix == "sides"
-    )
-    assert sides.forms[1].errors["filters"] == [
+    formsets = refused(editor, "fy2012-105-or-135", {"sides-1-filters": filters})
+    assert formsets["sides"].forms[1].errors["filters"] == [
         'Filters are a JSON object of the list API\'s filters, such as {"stage": "appropriated"}.'
     ]

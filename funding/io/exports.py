@@ -1,5 +1,7 @@
 """CSV tables: one readable column per field, codes beside their names."""
 
+from django.db import models
+
 from core.formats import decimal_text
 from funding.choices import STAGE_ORDER, Stage
 from funding.dimensions import DIMENSIONS, related_dimensions
@@ -79,23 +81,32 @@ def totals_table(body: dict):
     return columns, rows
 
 
+def figure_cell(figure, column):
+    """One column of REPORTED_FIGURE_COLUMNS: money as plain text, a related object as its key."""
+    value = getattr(figure, column)
+    if column == "amount":
+        return decimal_text(value)
+    if isinstance(value, models.Model):
+        return value.natural_key()[0]
+    return value
+
+
+def citations_text(figure) -> str:
+    """A figure's citations in one cell: "gao-13-295r, page 1 (V); insight-crime-2012-03-07 (P)"."""
+    return "; ".join(
+        f"{citation.source.key}{', ' + citation.locator if citation.locator else ''} ({citation.grade})"
+        for citation in figure.citations.all()
+    )
+
+
 def reconciliation_table(results):
     stages = sorted(Stage.values, key=STAGE_ORDER.__getitem__)
+    figure_columns = [
+        "reported_amount" if column == "amount" else column for column in REPORTED_FIGURE_COLUMNS
+    ]
     header = [
-        "key",
-        "label",
-        "source",
-        "reported_amount",
-        "qualifier",
-        "stage",
-        "donor",
-        "scope",
-        "country",
-        "account",
-        "agency",
-        "fiscal_year_min",
-        "fiscal_year_max",
-        "as_of",
+        *figure_columns,
+        "citations",
         "line_item_sum",
         "line_item_count",
         "difference",
@@ -109,27 +120,12 @@ def reconciliation_table(results):
         "line_items_url",
     ]
 
-    def key(related):
-        return related.natural_key()[0] if related is not None else None
-
     def rows():
         for result in results:
             figure, coverage = result.figure, result.coverage
             yield [
-                figure.key,
-                figure.label,
-                figure.source.key,
-                decimal_text(figure.amount),
-                figure.qualifier,
-                figure.stage,
-                figure.donor.slug,
-                figure.scope,
-                key(figure.country),
-                key(figure.account),
-                key(figure.agency),
-                figure.fiscal_year_min,
-                figure.fiscal_year_max,
-                figure.as_of,
+                *(figure_cell(figure, column) for column in REPORTED_FIGURE_COLUMNS),
+                citations_text(figure),
                 decimal_text(result.line_item_sum),
                 result.line_item_count,
                 decimal_text(result.difference),

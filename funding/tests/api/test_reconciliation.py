@@ -188,6 +188,15 @@ def test_reconciliation_csv(api):
     assert commitment["verdict"] == "no_line_items"
     assert commitment["line_item_sum"] == ""
     assert commitment["disagreements"] == "fy2012-105-or-135"
+    assert commitment["citations"] == (
+        "wh-fact-sheet-2012-03-06, Additional background: Direct support for partners through a sustained "
+        "CARSI commitment (V); insight-crime-2012-03-07 (P)"
+    )
+    assert (commitment["source"], commitment["fiscal_year_basis"], commitment["as_of"]) == (
+        "wh-fact-sheet-2012-03-06",
+        "appropriation",
+        "2012-03-06",
+    )
     partial = next(
         row
         for row in csv.DictReader(
