@@ -60,10 +60,10 @@ def error_responses(result, generator, request, public):
         for method, operation in item.items():
             if method not in READS | WRITES:
                 continue
-            codes = {"406", "429", "503"}
+            # 400 on every operation: a parameter or field it does not take, or an address with a NUL
+            # character in it, is refused by name wherever it is sent.
+            codes = {"400", "406", "429", "503"}
             parameters = {parameter["name"] for parameter in operation.get("parameters", [])}
-            if parameters - {"format"} or "requestBody" in operation:
-                codes.add("400")
             if parameters:
                 codes.add("414")
             if "{" in path or parameters & {"page", "format"}:

@@ -30,7 +30,12 @@ class CoverageSerializer(serializers.ModelSerializer):
     source = serializers.SlugRelatedField(slug_field="key", read_only=True)
     accounts = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     agencies = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    program = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The one program its line items are of, if any.",
+    )
     sentence = serializers.SerializerMethodField(help_text="What the line items count, in words.")
 
     class Meta:

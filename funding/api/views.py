@@ -195,11 +195,10 @@ class DisagreementViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Disagreement.objects.all()
     serializer_class = DisagreementSerializer
     lookup_field = "key"
-    pagination_class = None
 
     def list(self, request, *args, **kwargs):
-        views = with_sides(self.filter_queryset(self.get_queryset()))
-        return Response({"count": len(views), "results": self.get_serializer(views, many=True).data})
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(with_sides(page), many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         view = with_sides(self.get_queryset().filter(key=kwargs["key"]))

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from funding.models import Allocation, Citation, Disagreement, DisagreementSide, Explanation
 from funding.queries.filters import AllocationFilter
@@ -44,12 +44,15 @@ class DisagreementView:
 
 
 def with_sides(disagreements) -> list[DisagreementView]:
-    """The disagreements with their sides' amounts: four queries (the disagreements, their sides with
-    their figures, the figures' citations, the explanations), and one per sum of line items."""
+    """The disagreements (a queryset, or a page of them) with their sides' amounts: four queries (the
+    disagreements, their sides with their figures, the figures' citations, the explanations), and
+    one per sum of line items."""
     sides = DisagreementSide.objects.select_related("figure__source", "figure__donor").prefetch_related(
         Prefetch("figure__citations", queryset=Citation.objects.select_related("source"))
     )
-    disagreements = disagreements.prefetch_related(
+    disagreements = list(disagreements)
+    prefetch_related_objects(
+        disagreements,
         Prefetch("sides", queryset=sides),
         Prefetch("explanations", queryset=Explanation.objects.select_related("source")),
     )

@@ -88,15 +88,15 @@ def test_disagreements_are_read_only_here(api):
 
 
 def test_queries_do_not_grow_with_disagreements(api, django_assert_num_queries):
-    # The disagreements, their sides with their figures, the figures' citations, the explanations
-    # (4); and for each side that names line items (one in the reference data), the source its
-    # filters name and the sum.
-    with django_assert_num_queries(6):
+    # The count and a page of disagreements, their sides with their figures, the figures'
+    # citations, the explanations (5); and for each side that names line items (one in the
+    # reference data), the source its filters name and the sum.
+    with django_assert_num_queries(7):
         api.get(URL)
     figures = list(ReportedFigure.objects.order_by("pk")[:6])
     for index in range(5):
         disagreement = Disagreement.objects.create(key=f"extra-{index}", title=f"Extra {index}")
         for position, figure in enumerate(figures[index : index + 2]):
             DisagreementSide.objects.create(disagreement=disagreement, position=position, figure=figure)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert api.get(URL).json()["count"] == 9
