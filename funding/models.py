@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from core.history import tracked_history
 from core.models import KeyPathManager, NaturalKeyManager, NaturalKeyModel
 from core.partial_dates import format_partial_date, validate_partial_date
 from core.versioning import Versioned
@@ -47,6 +47,7 @@ class FundingAccount(NaturalKeyModel):
     )
 
     objects = NaturalKeyManager()
+    history = tracked_history(m2m_fields=["agencies"])
 
     class Meta:
         ordering = ["code"]
@@ -189,7 +190,7 @@ class Allocation(Versioned):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AllocationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         verbose_name = "line item"
@@ -398,7 +399,7 @@ class ReportedFigure(NaturalKeyModel, Versioned):
     note = models.TextField(blank=True)
 
     objects = NaturalKeyManager()
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["as_of", "key"]
@@ -465,7 +466,7 @@ class Citation(models.Model):
     position = models.PositiveSmallIntegerField(default=0, help_text="0 for the figure's own source.")
 
     objects = KeyPathManager("figure__key", "source__key", "locator")
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["figure", "position", "id"]
@@ -522,7 +523,7 @@ class Coverage(NaturalKeyModel, Versioned):
     not_covered = models.TextField(help_text="A sentence saying what its line items do not count.")
 
     objects = NaturalKeyManager()
-    history = HistoricalRecords()
+    history = tracked_history(m2m_fields=["accounts", "agencies"])
 
     class Meta:
         verbose_name = "coverage statement"
@@ -563,7 +564,7 @@ class Disagreement(NaturalKeyModel, Versioned):
     note = models.TextField(blank=True)
 
     objects = NaturalKeyManager()
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["key"]
@@ -597,7 +598,7 @@ class DisagreementSide(models.Model):
     )
 
     objects = KeyPathManager("disagreement__key", "position")
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["disagreement", "position", "id"]
@@ -638,7 +639,7 @@ class Explanation(models.Model):
     grade = models.CharField(max_length=1, choices=Grade.choices)
 
     objects = KeyPathManager("disagreement__key", "position")
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["disagreement", "position", "id"]
@@ -668,6 +669,7 @@ class OrganizationFact(models.Model):
     grade = models.CharField(max_length=1, choices=Grade.choices)
 
     objects = KeyPathManager("organization__slug", "key")
+    history = tracked_history()
 
     class Meta:
         ordering = ["organization", "key"]

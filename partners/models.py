@@ -3,6 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from core.history import tracked_history
 from core.models import NaturalKeyManager, NaturalKeyModel
 
 iso2_validator = RegexValidator(r"^[A-Z]{2}$", "Use the two capital letters of ISO 3166-1 alpha-2, e.g. GT.")
@@ -27,6 +28,7 @@ class Country(NaturalKeyModel):
     )
 
     objects = NaturalKeyManager()
+    history = tracked_history()
 
     class Meta:
         ordering = ["name"]
@@ -78,6 +80,7 @@ class Organization(NaturalKeyModel):
     )
 
     objects = NaturalKeyManager()
+    history = tracked_history()
 
     class Meta:
         ordering = ["name"]

@@ -2,8 +2,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from core.history import tracked_history
 from core.models import KeyPathManager, NaturalKeyManager, NaturalKeyModel, whole_number
 from core.partial_dates import format_partial_date, validate_partial_date
 from core.versioning import Versioned
@@ -34,6 +34,7 @@ class Objective(NaturalKeyModel):
     )
 
     objects = NaturalKeyManager()
+    history = tracked_history()
 
     class Meta:
         ordering = ["number"]
@@ -68,6 +69,7 @@ class ObjectiveWording(models.Model):
     grade = models.CharField(max_length=1, choices=Grade.choices)
 
     objects = KeyPathManager("objective__number", "source__key")
+    history = tracked_history()
 
     class Meta:
         ordering = ["objective", "source"]
@@ -156,7 +158,7 @@ class Program(NaturalKeyModel, Versioned):
     sources = models.ManyToManyField("sources.Source", blank=True, related_name="programs")
 
     objects = NaturalKeyManager.from_queryset(ProgramQuerySet)()
-    history = HistoricalRecords()
+    history = tracked_history(m2m_fields=["objectives", "countries", "sources"])
 
     class Meta:
         ordering = ["name"]
@@ -218,6 +220,7 @@ class ProgramPartner(models.Model):
     role = models.CharField(max_length=20, choices=PartnerRole.choices)
 
     objects = ProgramPartnerManager()
+    history = tracked_history()
 
     class Meta:
         ordering = ["program", "role", "organization"]

@@ -1,7 +1,7 @@
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from core.history import tracked_history
 from core.models import NaturalKeyManager, NaturalKeyModel
 from core.partial_dates import format_partial_date, validate_partial_date
 from core.versioning import Versioned
@@ -30,7 +30,7 @@ class Source(NaturalKeyModel, Versioned):
 
     objects = NaturalKeyManager()
     # The tables keep the names they had when sources were part of the funding app: no data moved.
-    history = HistoricalRecords(table_name="funding_historicalsource")
+    history = tracked_history(table_name="funding_historicalsource")
 
     class Meta:
         db_table = "funding_source"

@@ -1,13 +1,15 @@
 """Loading the seed data in fixtures/: adds what is missing, never overwrites."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.core import serializers
 from django.db import transaction
+from django.dispatch import Signal
 
+from core.history import bulk_history
 from funding.io.imports import ImportReport, import_allocations, read_allocation_csv
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -22,6 +24,11 @@ ALLOCATIONS_FILE = "allocations.csv"
 SEED_REASON = "Seed data (fixtures/)"
 
 
+# Sent when load_seed has loaded the seed data, inside its transaction (releases publishes the
+# first release then); receivers may answer with a line for the command to print.
+seed_loaded = Signal()
+
+
 class SeedError(Exception):
     pass
 
@@ -31,6 +38,7 @@ class SeedReport:
     added: int
     present: int
     allocations: ImportReport
+    notes: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -47,14 +55,17 @@ def load_fixtures(names: list[str], fixtures_dir: Path = FIXTURES_DIR) -> tuple[
                 if deserialized.object.pk is not None:
                     present += 1
                     continue
+                # Its history starts below, in one version with its links, not one per link set.
+                deserialized.object.skip_history_when_saving = True
                 deserialized.save()
+                del deserialized.object.skip_history_when_saving
                 added += 1
                 if hasattr(type(deserialized.object), "history"):
                     new_with_history[type(deserialized.object)].append(deserialized.object)
     # Fixtures save "raw", which writes no history: start each new object's history here,
     # so that its first edit shows what it was before.
     for model, objects in new_with_history.items():
-        model.history.bulk_history_create(objects, default_change_reason=SEED_REASON)
+        bulk_history(model, objects, default_change_reason=SEED_REASON)
     return added, present
 
 
@@ -70,4 +81,6 @@ def load_seed(fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
         allocations = import_allocations(read_allocation_csv(stream), reason=SEED_REASON)
     if not allocations.ok:
         raise SeedError("The seed line items do not load:\n" + "\n".join(map(str, allocations.errors)))
-    return SeedReport(added=added, present=present, allocations=allocations)
+    report = SeedReport(added=added, present=present, allocations=allocations)
+    report.notes = [note for _, note in seed_loaded.send(sender=SeedReport, report=report) if note]
+    return report

@@ -152,9 +152,9 @@ def generate(
     """Add `count` synthetic line items, all citing the synthetic source.
 
     Refused when the database holds real line items or reported figures (unless `force`),
-    or synthetic line items already (unless `replace`, which deletes them first). The
-    rows get no change history: they are not edits, and a million history rows would
-    double the table. On PostgreSQL they are written with COPY, elsewhere in batches.
+    or synthetic line items already (unless `replace`, which deletes them, with their history,
+    first). Each row starts its change history, written in one INSERT … SELECT, so that a release
+    holds it like any line item. On PostgreSQL they are written with COPY, elsewhere in batches.
     """
     if count < 1:
         raise SyntheticError("--allocations must be 1 or more.")
@@ -178,10 +178,13 @@ def generate(
     with transaction.atomic():
         if replaced:
             # A plain DELETE: QuerySet.delete() would write a history row per deleted line item.
+            # Synthetic rows are not data: their history goes with them.
             with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {Allocation._meta.db_table} WHERE source_id = %s", [source.pk])
+                for table in (Allocation._meta.db_table, Allocation.history.model._meta.db_table):
+                    cursor.execute(f"DELETE FROM {table} WHERE source_id = %s", [source.pk])
         writer = _copy if use_copy else _bulk_create
         created = writer(rows(count, seed), source.pk, on_progress)
+        _start_history(source.pk)
         if use_copy:
             # The triggers kept the subtotals exact batch by batch, each batch leaving a dead
             # version of every subtotal it touched; written afresh, the table is compact again.
@@ -189,6 +192,19 @@ def generate(
     if use_copy:
         _analyze()
     return GenerateReport(created=created, replaced=replaced, used_copy=use_copy)
+
+
+def _start_history(source_id) -> None:
+    """The first version of every synthetic line item without one, as a seed load writes it."""
+    history = Allocation.history.model._meta.db_table
+    columns = ", ".join(field.column for field in Allocation._meta.concrete_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {history} ({columns}, history_date, history_type, history_change_reason) "
+            f"SELECT {columns}, %s, '+', %s FROM {Allocation._meta.db_table} a WHERE a.source_id = %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {history} h WHERE h.id = a.id)",
+            [timezone.now(), "Synthetic line items (generate_synthetic)", source_id],
+        )
 
 
 COPY_COLUMNS = [

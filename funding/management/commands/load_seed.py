@@ -22,3 +22,5 @@ class Command(BaseCommand):
             f"Seed data: {report.added} reference objects added, {report.present} already present; "
             f"{allocations.created} line items added, {allocations.unchanged} already present."
         )
+        for note in report.notes:
+            self.stdout.write(note)
