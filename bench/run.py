@@ -109,6 +109,11 @@ def deep_page() -> int:
 
 def cases() -> list[Case]:
     page = deep_page()
+    today = _today_cases(page)
+    return [*today[:-1], *release_cases(page), today[-1]]
+
+
+def _today_cases(page) -> list[Case]:
     t = _tables()
     joins = (
         f"JOIN {t['org']} d ON d.id = a.donor_id "
@@ -271,6 +276,51 @@ def cases() -> list[Case]:
             csv=True,
         ),
     ]
+
+
+# Asked again of the latest release (releases.asof: the line items as of it, read from their history;
+# its subtotals, summed once when it was published). Each is set beside its case on today's data.
+RELEASE_CASES = [
+    "totals by fiscal_year",
+    "totals by country,fiscal_year, stage=disbursed",
+    "allocation list, page 1, filtered",
+    "reconciliation",
+    "dashboard page",
+    "explorer page, filtered",
+]
+AT_RELEASE = ", at the latest release"
+
+
+def release_cases(page) -> list[Case]:
+    from releases.models import Release
+
+    latest = Release.objects.latest_release()
+    if latest is None:
+        return []
+    today = {case.name: case for case in _today_cases(page)}
+    return [
+        Case(
+            name + AT_RELEASE,
+            today[name].url,
+            {**today[name].params, "release": latest.name},
+            today[name].sql,
+        )
+        for name in RELEASE_CASES
+    ]
+
+
+def release_ratios(results: list[Result]) -> list[str]:
+    """Each release case's median beside the same question on today's data."""
+    by_name = {result.name: result for result in results}
+    lines = []
+    for name in RELEASE_CASES:
+        today, then = by_name.get(name), by_name.get(name + AT_RELEASE)
+        if today and then:
+            lines.append(
+                f"{name}: today {today.app_median:.1f} ms, at the latest release {then.app_median:.1f} ms "
+                f"({then.app_median / today.app_median:.2f}×)"
+            )
+    return lines
 
 
 def _client():
@@ -486,7 +536,15 @@ def load(allocations: int, *, regenerate: bool) -> str:
         return f"{present:,} synthetic line items already loaded"
     started = time.monotonic()
     call_command("generate_synthetic", allocations=allocations, force=True, replace=True, verbosity=1)
-    return f"{allocations:,} synthetic line items generated in {time.monotonic() - started:.1f} s"
+    generated = time.monotonic() - started
+    from releases.publish import publish
+
+    started = time.monotonic()
+    release = publish(f"{allocations:,} synthetic line items (bench)")
+    return (
+        f"{allocations:,} synthetic line items generated in {generated:.1f} s; "
+        f"release {release.name} published in {time.monotonic() - started:.1f} s"
+    )
 
 
 def create_database(url: str) -> None:
@@ -555,6 +613,8 @@ def main(argv=None):
     print(f"Machine: {machine()}; {time.strftime('%Y-%m-%d')}", file=sys.stderr)
     results = run(args.repetitions, only=args.only)
     print(format_table(results))
+    for line in release_ratios(results):
+        print(line)
     if args.show_queries:
         for result in results:
             print(f"\n{result.name}:", *result.extra["sql"], sep="\n  ", file=sys.stderr)

@@ -12,6 +12,7 @@ from funding.api.views import (
 )
 from partners.api import CountryViewSet, OrganizationViewSet
 from programs.api import ObjectiveViewSet, ProgramViewSet
+from releases.api import ChangesView, ReleaseViewSet, release_bundle
 from sources.api import SourceViewSet
 
 router = DefaultRouter()
@@ -25,9 +26,12 @@ router.register("allocations", AllocationViewSet, basename="api-allocation")
 router.register("reported-figures", ReportedFigureViewSet, basename="api-reported-figure")
 router.register("coverage", CoverageViewSet, basename="api-coverage")
 router.register("disagreements", DisagreementViewSet, basename="api-disagreement")
+router.register("releases", ReleaseViewSet, basename="api-release")
 
 urlpatterns = [
     path("reconciliation/", ReconciliationView.as_view(), name="api-reconciliation"),
+    path("changes/", ChangesView.as_view(), name="api-changes"),
+    path("releases/<str:name>.zip", release_bundle, name="api-release-bundle"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: the page needs no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "sources",
     "programs",
     "funding",
+    # The data as it stood at each release, and every change since.
+    "releases",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Lets the change history record which user made a change.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # ?release=<name>: the data as it stood at that release, on every page and endpoint.
+    "releases.middleware.ReleaseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Locks out a username after repeated failed logins from one address (django-axes); last, as it asks.
     "axes.middleware.AxesMiddleware",
@@ -110,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "releases.context_processors.release",
             ],
         },
     },

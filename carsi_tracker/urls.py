@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core.views import favicon, healthz
+from releases.feeds import ChangesFeed
+from releases.views import change_list
 
 urlpatterns = [
     path("", include("funding.web.urls")),
     path("api/v1/", include("carsi_tracker.api_urls")),
+    path("changes/", change_list, name="change-list"),
+    path("feeds/changes.atom", ChangesFeed(), name="changes-feed"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin, the browsable API).

@@ -4,16 +4,18 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from core.release_context import at_release
 from funding.dimensions import DIMENSIONS, none_values
 
 # Parameters that shape a page but not the set of line items.
-PAGE_ONLY_PARAMETERS = {"page", "page_size", "pivot", "format"}
+PAGE_ONLY_PARAMETERS = {"page", "page_size", "pivot", "format", "release"}
 
 
 def explorer_url(**filters) -> str:
-    """/allocations/?stage=…&country=… for the given filters; None values are left out."""
+    """/allocations/?stage=…&country=… for the given filters; None values are left out. Read at a
+    release, it leads to the same release."""
     query = {name: value for name, value in filters.items() if value is not None and value != ""}
-    return reverse("allocation-list") + ("?" + urlencode(query, doseq=True) if query else "")
+    return at_release(reverse("allocation-list") + ("?" + urlencode(query, doseq=True) if query else ""))
 
 
 def row_filters(row: dict) -> dict:

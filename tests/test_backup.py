@@ -192,3 +192,37 @@ def test_history_of_deleted_objects_is_backed_up_and_restored(tmp_path):
     call_command("restore", tmp_path / "carsi.jsonl.gz")
     assert Allocation.history.filter(source_id=source_id).count() == 2
     assert not Source.objects.filter(key="a-short-lived-report").exists()
+
+
+@pytest.mark.django_db
+def test_a_restored_database_answers_every_release_as_before(tmp_path):
+    from rest_framework.test import APIClient
+
+    from releases.models import Release
+    from releases.publish import publish
+
+    item = Allocation.objects.get(fiscal_year=2012, stage="appropriated", account__code="INCLE")
+    item.amount = Decimal("86000000.00")
+    item.save()
+    publish("FY2012 INCLE corrected")
+    client = APIClient()
+    urls = [
+        "/api/v1/allocations/totals/?group_by=fiscal_year",
+        "/api/v1/allocations/?fiscal_year=2012",
+        "/api/v1/reconciliation/",
+        "/api/v1/programs/vetted-units/",
+    ]
+
+    def answers():
+        return {
+            (url, release.name): client.get(url, {"release": release.name}).json()
+            for release in Release.objects.all()
+            for url in urls
+        } | {release.name: (release.sha256, bytes(release.bundle)) for release in Release.objects.all()}
+
+    before = answers()
+    call_command("backup", output=tmp_path / "carsi.jsonl.gz", stdout=None)
+    empty_the_database()
+    assert not Release.objects.exists()
+    call_command("restore", tmp_path / "carsi.jsonl.gz", stdout=None)
+    assert answers() == before

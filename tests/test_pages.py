@@ -110,10 +110,10 @@ def test_dashboard_queries_do_not_grow_with_line_items(client, django_assert_num
     # 1 totals per stage; 2 appropriations per year and account (their sum is each year's);
     # 3 account codes; 4 disbursements per country; 5-6 what those line items count (the coverage
     # declared, and which sources declare none); 7-17 the reconciliation of CARSI's figures.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         client.get("/")
     add_line_items(500)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         client.get("/")
 
 
@@ -180,16 +180,16 @@ def test_explorer_queries_do_not_grow_with_page_size(client, django_assert_num_q
     # 8 totals per stage (from the subtotals), whose counts are the paginator's; 9-10 what those
     # line items count (coverage declared, sources declaring none); 11 the page; 12-16 the related
     # rows it names, a table at a time (these rows have no objective nor agency).
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get("/allocations/", {"page_size": 10})
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get("/allocations/", {"page_size": 354})
 
 
 def test_explorer_pivot_queries_are_fixed(client, django_assert_num_queries):
     add_line_items(300)
     # 16 as above, plus 4 grouped sums: cells, row totals, column totals, stage totals.
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         client.get("/allocations/", {"pivot": "program"})
 
 
@@ -212,7 +212,7 @@ def test_reconciliation_page_marks_every_verdict(client, django_assert_num_queri
     # 1-3 figures, their citations and disagreements; 4 their donors' subtotals; 5-9 coverage
     # declarations with their accounts and agencies, and the accounts' agencies; 10 which sources
     # have line items of which stage; 11 the CARSI countries (a regional declaration misses them).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         html = html_of(client, "/reconciliation/")
     rows = {verdict: html.count(f'class="verdict-row-{verdict}"') for verdict in Verdict.values}
     assert rows == {
@@ -240,7 +240,7 @@ def test_reconciliation_page_marks_every_verdict(client, django_assert_num_queri
 
 def test_program_list_says_not_reported_never_zero(client, django_assert_num_queries):
     # 1 programs; 2-5 objectives, countries, sources, partners; 6 funding; 7-8 form choices.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         html = html_of(client, "/programs/")
     assert html.count("Amount not reported") == 10
     assert 'value="0.00"' not in html and ">$0<" not in html
@@ -280,7 +280,7 @@ def test_program_queries_do_not_grow_with_programs(client, django_assert_num_que
     for index in range(15):
         program = Program.objects.create(name=f"Program {index}", slug=f"program-{index}")
         program.countries.set([1, 2, 3])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get("/programs/")
 
 
@@ -298,7 +298,7 @@ def test_objectives(client):
 
 def test_country_list_keeps_regional_money_apart(client, django_assert_num_queries):
     # 1 CARSI countries with program counts; 2 totals per country; 3 other countries with line items.
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         html = html_of(client, "/countries/")
     assert money("1675000", "$1.7M") in html  # Guatemala
     assert money("4169000", "$4.2M") in html  # regional disbursements
@@ -308,7 +308,7 @@ def test_country_list_keeps_regional_money_apart(client, django_assert_num_queri
 def test_country_detail(client, django_assert_num_queries):
     # 1 country; 2 per year and stage; 3 per stage; 4-5 what those line items count; 6 regional per
     # stage; 7-8 programs; 9 line items.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         html = html_of(client, "/countries/GT/")
     assert money("1499000", "$1.5M") not in html  # only cells and the total appear
     assert money("1675000", "$1.7M") in html
@@ -366,7 +366,7 @@ def test_line_items_from_a_source_that_declares_nothing_say_so(client):
 
 
 def test_disagreement_list_sets_the_sides_beside_each_other(client, django_assert_num_queries):
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         html = html_of(client, "/disagreements/")
     assert "4 disagreements</caption>" in html
     row = html[html.index("FY2012: $105 million or $135 million") :]
@@ -407,7 +407,7 @@ def test_the_reconciliation_links_each_figure_to_its_disagreement(client):
 
 
 def test_organization_list_groups_them_by_kind(client, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         html = html_of(client, "/organizations/")
     for heading in [
         "Coalition",
@@ -424,7 +424,7 @@ def test_organization_list_groups_them_by_kind(client, django_assert_num_queries
 def test_organization_page_shows_facts_pledges_and_line_items(client, django_assert_num_queries):
     # The organization; its sub-organizations, roles, programs led, figures with their citations,
     # facts; its sums as donor (subtotals) and as managing agency; the accounts it administers.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         html = html_of(client, "/organizations/group-of-friends/")
     assert "<strong>16</strong> partner nations, besides the United States" in html
     assert "<strong>22</strong>" in html and "<strong>8</strong> priority programs" in html
@@ -440,7 +440,7 @@ def test_organization_page_shows_facts_pledges_and_line_items(client, django_ass
 
 
 def test_sources(client, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         html = html_of(client, "/sources/")
     assert "17 sources" in html
     html = html_of(client, "/sources/gao-13-295r/")
@@ -495,20 +495,21 @@ def many_guatemala_line_items():
     return program
 
 
+# Every page also asks which release its data is of, and whether anything changed since (one query).
 @pytest.mark.parametrize(
     "url, queries, count, explorer_filter",
     [
         # country; per year and stage, per stage, regional per stage (subtotals); what they count
         # (2); programs (2); one page of line items with their related rows joined
-        ("/countries/GT/", 9, 135, {"country": ["GT"]}),
+        ("/countries/GT/", 10, 135, {"country": ["GT"]}),
         # program with its relations (5); its sums per stage; one page of line items
-        ("/programs/guatemala-aviation-program/", 7, 130, {"program": ["guatemala-aviation-program"]}),
+        ("/programs/guatemala-aviation-program/", 8, 130, {"program": ["guatemala-aviation-program"]}),
         # objective, its wordings and their sources; its programs (5), their sums; its sums per stage;
         # one page of line items
-        ("/objectives/2/", 11, 130, {"objective": ["2"]}),
+        ("/objectives/2/", 12, 130, {"objective": ["2"]}),
         # source; its sums per stage and per year; the figures citing it, reconciled (11); its coverage
         # declarations with their accounts and agencies (3); its programs; one page of line items
-        ("/sources/gao-13-295r/", 19, 167, {"source": ["gao-13-295r"]}),
+        ("/sources/gao-13-295r/", 20, 167, {"source": ["gao-13-295r"]}),
     ],
 )
 def test_a_detail_page_shows_one_page_of_its_line_items_and_links_to_the_rest(

@@ -220,6 +220,17 @@ def rebuild(connection=default_connection) -> int:
     return Subtotal.objects.using(connection.alias).count()
 
 
+def derived_from(line_items_sql: str, vendor: str) -> str:
+    """A SELECT of the subtotals' columns (id, key, the key columns, amount, line_items) summed from
+    the line items that `line_items_sql` selects: what the subtotals of those line items would be.
+    A release's subtotals are this, over its line items (releases.asof)."""
+    total = "SUM(a.amount)" if vendor == "postgresql" else "round(SUM(a.amount), 2)"
+    return (
+        f"SELECT MIN(a.id) AS id, {_key('a', vendor)} AS key, {_columns_of('a')}, {total} AS amount, "
+        f"COUNT(*) AS line_items FROM ({line_items_sql}) a GROUP BY {_columns_of('a')}"
+    )
+
+
 def ensure(connection=default_connection) -> bool:
     """Install missing triggers and, if any were missing, rebuild the subtotals. True if it did."""
     if installed_triggers(connection) == set(TRIGGERS):

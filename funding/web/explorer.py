@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from core.api.pagination import IdPagePaginator
 from core.filters import split_values
+from core.release_context import at_release
 from funding.choices import STAGE_ORDER
 from funding.dimensions import DIMENSIONS, PIVOT_DIMENSIONS, related_dimensions
 from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
@@ -209,7 +210,7 @@ def explore(querydict):
     query = querydict.copy()
     query.pop("page", None)
     context["query_without_page"] = query.urlencode()
-    context["csv_url"] = (
+    context["csv_url"] = at_release(
         reverse("api-allocation-list") + "?" + "&".join(filter(None, [filter_query(querydict), "format=csv"]))
     )
     return context

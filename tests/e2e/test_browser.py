@@ -228,3 +228,40 @@ def test_api_docs_admin_and_browsable_api_run_under_the_content_security_policy(
     assert partial.inner_text() == "partial coverage"
     assert partial.evaluate("element => getComputedStyle(element).color") == "rgb(74, 63, 143)"
     screenshot(page, "admin-reported-figures")
+
+
+def test_a_page_at_a_release_says_so_and_its_links_stay_there(page):
+    from decimal import Decimal
+
+    from releases.models import Release
+    from releases.publish import publish
+
+    first = Release.objects.get(number=1)
+    item = Allocation.objects.get(fiscal_year=2012, stage="appropriated", account__code="INCLE")
+    item.amount = Decimal("86000000.00")
+    item.save()
+    second = publish("FY2012 INCLE corrected")
+    page.goto(page.site + f"/?release={first.name}")
+    banner = page.locator(".release-banner.past")
+    assert f"Release {first.name}" in banner.inner_text()
+    assert "Newer data is available" in banner.inner_text()
+    assert page.locator(".stage-card", has_text="Appropriated").locator("data").get_attribute("title") == (
+        "$496,508,000"
+    )
+    page.get_by_role("link", name="Explorer", exact=True).click()
+    page.wait_for_url("**/allocations/?*")
+    assert query_of(page.url)["release"] == [first.name]
+    # The explorer's form keeps the release too.
+    page.get_by_label("Appropriated").check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/allocations/?*stage=appropriated*")
+    assert query_of(page.url)["release"] == [first.name]
+    screenshot(page, "explorer-at-a-release")
+    page.goto(page.site + "/")
+    assert f"Data as of release {second.name}" in page.locator(".release-banner").inner_text()
+    assert page.locator(".stage-card", has_text="Appropriated").locator("data").get_attribute("title") == (
+        "$497,508,000"
+    )
+    page.goto(page.site + "/changes/")
+    assert "amount: 85000000.00 → 86000000.00" in page.locator("table.figures tbody tr").first.inner_text()
+    screenshot(page, "changes")

@@ -1,0 +1,208 @@
+"""Every question asked of the data as it stood at a release, by the very queries that ask it of today.
+
+A release's data is not copied. Each table people read is, as of release R, its rows' versions in the
+change history that R holds (core.history): a view with the table's own name and columns over the
+historical table. Switching a request to R puts those views in front of the tables on its database
+connection, and every query of every page and endpoint, filters, joins and sums alike, reads R:
+
+- PostgreSQL: the views live in a schema of R's own, `release_<R>`, made when R is published and made
+  again after every migrate (a view holds the columns of its day); the request sets `search_path` to
+  that schema first. The subtotals are a materialized view there, summed once from R's line items.
+- SQLite: temporary views of the tables' names, made on the request's connection for the time of
+  the request (the temporary schema is searched before the main one); the subtotals are summed from
+  R's line items as they are read.
+
+While a release is read, the connection refuses writes: a past release is never changed.
+"""
+
+from contextlib import contextmanager
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+from core.history import tracked_models
+from funding.models import Allocation, Subtotal
+from funding.queries import subtotals
+
+SCHEMA_PREFIX = "release_"
+WRITES = ("insert", "update", "delete", "merge", "truncate", "alter", "drop", "create")
+
+
+def schema_name(number: int) -> str:
+    return f"{SCHEMA_PREFIX}{int(number)}"
+
+
+def _valid_at(alias: str, number: int) -> str:
+    number = int(number)
+    return (
+        f"{alias}.history_release_from <= {number} AND "
+        f"({alias}.history_release_until IS NULL OR {alias}.history_release_until > {number}) AND "
+        f"{alias}.history_type <> '-'"
+    )
+
+
+def _tracked_m2m(model) -> list:
+    return list(getattr(model.history.model, "_history_m2m_fields", []))
+
+
+def release_tables(number: int, connection, base: str) -> list[tuple[str, str]]:
+    """(table, SELECT of its rows as of release `number`) for every table a release shows, the
+    subtotals last. `base` qualifies the stored tables: "main" on SQLite, the schema on PostgreSQL."""
+    qn = connection.ops.quote_name
+
+    def stored(table):
+        return f"{qn(base)}.{qn(table)}"
+
+    tables = []
+    for model in tracked_models():
+        history = model.history.model
+        columns = ", ".join(f"h.{qn(field.column)}" for field in model._meta.concrete_fields)
+        tables.append(
+            (
+                model._meta.db_table,
+                f"SELECT {columns} FROM {stored(history._meta.db_table)} h WHERE {_valid_at('h', number)}",
+            )
+        )
+        for field in _tracked_m2m(model):
+            through = field.remote_field.through
+            links = getattr(history, field.name).model
+            columns = ", ".join(f"m.{qn(column.column)}" for column in through._meta.concrete_fields)
+            tables.append(
+                (
+                    through._meta.db_table,
+                    f"SELECT {columns} FROM {stored(links._meta.db_table)} m "
+                    f"JOIN {stored(history._meta.db_table)} h ON h.history_id = m.history_id "
+                    f"WHERE {_valid_at('h', number)}",
+                )
+            )
+    line_items = dict(tables)[Allocation._meta.db_table]
+    tables.append((Subtotal._meta.db_table, subtotals.derived_from(line_items, connection.vendor)))
+    return tables
+
+
+def _base_schema(connection) -> str:
+    if not hasattr(connection, "carsi_base_schema"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_schema()")
+            connection.carsi_base_schema = cursor.fetchone()[0]
+    return connection.carsi_base_schema
+
+
+def create_release_views(number: int, using: str = DEFAULT_DB_ALIAS) -> None:
+    """PostgreSQL: (re)make release `number`'s schema of views. SQLite keeps nothing between requests."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    qn = connection.ops.quote_name
+    schema = qn(schema_name(number))
+    base = _base_schema(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {schema}")
+        tables = release_tables(number, connection, base)
+        for table, select in tables[:-1]:
+            cursor.execute(f"CREATE VIEW {schema}.{qn(table)} AS {select}")
+        subtotal_table, _ = tables[-1]
+        # Summed once, from the release's own line items (the views just made).
+        line_items = f"SELECT * FROM {schema}.{qn(Allocation._meta.db_table)}"
+        cursor.execute(
+            f"CREATE MATERIALIZED VIEW {schema}.{qn(subtotal_table)} AS "
+            f"{subtotals.derived_from(line_items, 'postgresql')}"
+        )
+        cursor.execute(f"ANALYZE {schema}.{qn(subtotal_table)}")
+
+
+def rebuild_release_views(using: str = DEFAULT_DB_ALIAS) -> int:
+    """PostgreSQL: the schema of every release made again (after a migrate or a restore), and those of
+    releases no longer stored dropped. Returns how many releases there are."""
+    from releases.models import Release
+
+    connection = connections[using]
+    if (
+        connection.vendor != "postgresql"
+        or Release._meta.db_table not in connection.introspection.table_names()
+    ):
+        return 0
+    numbers = list(Release.objects.using(using).values_list("number", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s",
+            [SCHEMA_PREFIX.replace("_", r"\_") + "%"],
+        )
+        stale = {name for (name,) in cursor.fetchall()} - {schema_name(number) for number in numbers}
+        for name in stale:
+            cursor.execute(f"DROP SCHEMA {connection.ops.quote_name(name)} CASCADE")
+    for number in numbers:
+        create_release_views(number, using)
+    return len(numbers)
+
+
+class ReleaseIsReadOnly(Exception):
+    pass
+
+
+def _refuse_writes(execute, sql, params, many, context):
+    words = sql.split(None, 1)
+    if words and words[0].lower() in WRITES:
+        raise ReleaseIsReadOnly("A past release is read only: nothing can be written while reading one.")
+    return execute(sql, params, many, context)
+
+
+def enter(number: int, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Read release `number` on this connection until leave()."""
+    connection = connections[using]
+    if getattr(connection, "carsi_release", None) is not None:
+        leave(using)
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            base = _base_schema(connection)
+            known = connection.__dict__.setdefault("carsi_release_schemas", set())
+            if number not in known:
+                cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema_name(number)])
+                if cursor.fetchone() is None:  # a release restored, or published by an older version
+                    create_release_views(number, using)
+                known.add(number)
+            cursor.execute(f"SET search_path TO {qn(schema_name(number))}, {qn(base)}")
+        else:
+            for table, select in release_tables(number, connection, "main"):
+                cursor.execute(f"CREATE TEMP VIEW {qn(table)} AS {select}")
+    connection.carsi_release = number
+    connection.execute_wrappers.append(_refuse_writes)
+
+
+def leave(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Back to the data of today."""
+    connection = connections[using]
+    number = getattr(connection, "carsi_release", None)
+    if number is None:
+        return
+    if _refuse_writes in connection.execute_wrappers:
+        connection.execute_wrappers.remove(_refuse_writes)
+    connection.carsi_release = None
+    if connection.connection is None:  # closed meanwhile: a new connection starts at today's data
+        return
+    if connection.needs_rollback:  # the transaction that switched it is being undone, switch and all
+        return
+    qn = connection.ops.quote_name
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SET search_path TO {qn(_base_schema(connection))}")
+            else:
+                for table, _ in reversed(release_tables(number, connection, "main")):
+                    cursor.execute(f"DROP VIEW IF EXISTS temp.{qn(table)}")
+    except DatabaseError:
+        if connection.in_atomic_block:
+            raise
+        # Never leave a connection reading a release for the next request: a new one reads today's.
+        connection.close()
+
+
+@contextmanager
+def reading(release, using: str = DEFAULT_DB_ALIAS):
+    """The data as of `release` (a Release, or its number) inside the block."""
+    enter(getattr(release, "number", release), using)
+    try:
+        yield
+    finally:
+        leave(using)
