@@ -47,7 +47,8 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema(
     responses={
-        200: OpenApiResponse(OpenApiTypes.BINARY, description="application/zip: the release's bundle.")
+        (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The release's bundle."),
+        (404, "application/json"): OpenApiResponse(description="No release of that name."),
     },
     operation_id="release_bundle",
 )
