@@ -561,13 +561,17 @@ def create_database(url: str) -> None:
         host=settings["HOST"] or None,
         port=settings["PORT"] or None,
     )
+    # Not `with connection`: since psycopg2 2.9 that opens a transaction even in autocommit mode, and
+    # CREATE DATABASE refuses to run inside one.
     connection.autocommit = True
-    with connection, connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings["NAME"])))
-            print(f"Created the database {settings['NAME']}.", file=sys.stderr)
-    connection.close()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings["NAME"])))
+                print(f"Created the database {settings['NAME']}.", file=sys.stderr)
+    finally:
+        connection.close()
 
 
 def machine() -> str:

@@ -165,3 +165,36 @@ def test_sqlite_and_postgresql_subtotals_stay_on_the_cent_through_many_changes()
     )
     assert subtotal.amount == expected  # exactly, not to within a cent
     assert subtotals.differences() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the advisory locks are PostgreSQL's")
+def test_a_statement_changing_thousands_of_subtotals_holds_a_bounded_number_of_locks():
+    # One lock per subtotal ran PostgreSQL's shared lock table out of room ("out of shared memory")
+    # when a million line items were generated in one transaction.
+    template = Allocation.objects.filter(stage="appropriated").first()
+    countries = list(Country.objects.all())
+    new = [
+        Allocation(
+            donor=template.donor,
+            source=template.source,
+            stage=stage,
+            fiscal_year=year,
+            country=country,
+            amount=Decimal("1.00"),
+            source_detail="locks",
+        )
+        for stage in ("appropriated", "allocated", "obligated", "disbursed")
+        for year in range(1990, 2100)
+        for country in countries
+    ]
+    Allocation.objects.bulk_create(new, batch_size=len(new))
+    with connection.cursor() as cursor:  # the test's transaction still holds them
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s "
+            "AND pid = pg_backend_pid()",
+            [subtotals.LOCK_CLASS],
+        )
+        held = cursor.fetchone()[0]
+    assert len({(a.stage, a.fiscal_year, a.country_id) for a in new}) > 3 * subtotals.LOCK_BUCKETS
+    assert 0 < held <= subtotals.LOCK_BUCKETS
+    assert subtotals.differences() == []
