@@ -7,7 +7,10 @@ connection, and every query of every page and endpoint, filters, joins and sums 
 
 - PostgreSQL: the views live in a schema of R's own, `release_<R>`, made when R is published and made
   again after every migrate (a view holds the columns of its day); the request sets `search_path` to
-  that schema first. The subtotals are a materialized view there, summed once from R's line items.
+  that schema first. The line items are a materialized view there, with the indexes of the table
+  itself, and the subtotals another, summed once from them: a view over a million versions in the
+  history has none of the table's indexes, and made every list, caveat and page at a release scan
+  all of them (bench/RESULTS.md).
 - SQLite: temporary views of the tables' names, made on the request's connection for the time of
   the request (the temporary schema is searched before the main one); the subtotals are summed from
   R's line items as they are read.
@@ -100,7 +103,12 @@ def create_release_views(number: int, using: str = DEFAULT_DB_ALIAS) -> None:
         cursor.execute(f"CREATE SCHEMA {schema}")
         tables = release_tables(number, connection, base)
         for table, select in tables[:-1]:
-            cursor.execute(f"CREATE VIEW {schema}.{qn(table)} AS {select}")
+            if table == Allocation._meta.db_table:
+                cursor.execute(f"CREATE MATERIALIZED VIEW {schema}.{qn(table)} AS {select}")
+                _copy_indexes(cursor, connection, base, schema, table)
+                cursor.execute(f"ANALYZE {schema}.{qn(table)}")
+            else:
+                cursor.execute(f"CREATE VIEW {schema}.{qn(table)} AS {select}")
         subtotal_table, _ = tables[-1]
         # Summed once, from the release's own line items (the views just made).
         line_items = f"SELECT * FROM {schema}.{qn(Allocation._meta.db_table)}"
@@ -109,6 +117,24 @@ def create_release_views(number: int, using: str = DEFAULT_DB_ALIAS) -> None:
             f"{subtotals.derived_from(line_items, 'postgresql')}"
         )
         cursor.execute(f"ANALYZE {schema}.{qn(subtotal_table)}")
+
+
+def _copy_indexes(cursor, connection, base: str, schema: str, table: str) -> None:
+    """The stored table's indexes, made again on its materialized view in a release's schema (the same
+    columns, so the same query plans; not unique: a view checks nothing)."""
+    qn = connection.ops.quote_name
+    cursor.execute("SELECT quote_ident(%s) || '.' || quote_ident(%s)", [base, table])
+    stored_table = f" ON {cursor.fetchone()[0]} "  # as pg_indexes writes it
+    for (definition,) in _definitions(cursor, base, table):
+        if stored_table not in definition:
+            raise DatabaseError(f"Cannot read the index {definition!r} of {table}")
+        definition = definition.replace("CREATE UNIQUE INDEX", "CREATE INDEX", 1)
+        cursor.execute(definition.replace(stored_table, f" ON {schema}.{qn(table)} ", 1))
+
+
+def _definitions(cursor, base: str, table: str) -> list[tuple[str]]:
+    cursor.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = %s AND tablename = %s", [base, table])
+    return cursor.fetchall()
 
 
 def rebuild_release_views(using: str = DEFAULT_DB_ALIAS) -> int:

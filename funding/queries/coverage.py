@@ -5,6 +5,7 @@ State's ESF and NADR disbursements to 30 September 2011, not all Guatemala got. 
 shows such a total says so, from these declarations, never from words written into a template.
 """
 
+from django.db import connection
 from django.db.models import Exists, OuterRef
 
 from funding.choices import FiscalYearBasis, Geography, Stage
@@ -29,22 +30,51 @@ def describe(coverage: Coverage) -> str:
 
 
 def undeclared_stages(stages, coverages) -> set[str]:
-    """Those of these stages with line items from a source that declares nothing for that stage.
-
-    One query over the sources, an index probe per source and stage (allocation_source_stage), never
-    a pass over the line items of a stage.
-    """
-    stages = sorted(set(stages))
+    """Those of these stages with line items from a source that declares nothing for that stage."""
+    stages = set(stages)
     if not stages:
         return set()
     declared = {(coverage.source_id, coverage.stage) for coverage in coverages}
+    return {
+        stage
+        for source, stage in source_stages(stages)
+        if stage in stages and (source, stage) not in declared
+    }
+
+
+# Every (source, stage) pair that some line item has, read from the index allocation_source_stage one
+# entry per pair (a "loose index scan"): a few dozen index probes, however many line items there are.
+# EXISTS per source and stage looked cheaper to PostgreSQL's planner than it was (it expected a match
+# within a few rows of a sequential scan and read all the million when there was none): 3 s a page.
+SOURCE_STAGE_PAIRS = """
+    WITH RECURSIVE pairs(source_id, stage) AS (
+        (SELECT source_id, stage FROM {table} ORDER BY source_id, stage LIMIT 1)
+        UNION ALL
+        SELECT next.source_id, next.stage FROM pairs, LATERAL (
+            SELECT a.source_id, a.stage FROM {table} a
+            WHERE (a.source_id, a.stage) > (pairs.source_id, pairs.stage)
+            ORDER BY a.source_id, a.stage LIMIT 1
+        ) next
+    )
+    SELECT source_id, stage FROM pairs
+"""
+
+
+def source_stages(stages) -> set[tuple[int, str]]:
+    """(source id, stage) of every source with line items of one of these stages."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(SOURCE_STAGE_PAIRS.format(table=connection.ops.quote_name(Allocation._meta.db_table)))
+            return {(source, stage) for source, stage in cursor.fetchall() if stage in stages}
+    # SQLite (no LATERAL): an index probe per source and stage.
+    stages = sorted(stages)
     has = {stage: Exists(Allocation.objects.filter(source=OuterRef("pk"), stage=stage)) for stage in stages}
     sources = Source.objects.order_by().annotate(**{f"has_{stage}": check for stage, check in has.items()})
     return {
-        stage
+        (row["pk"], stage)
         for row in sources.values("pk", *(f"has_{stage}" for stage in stages))
         for stage in stages
-        if row[f"has_{stage}"] and (row["pk"], stage) not in declared
+        if row[f"has_{stage}"]
     }
 
 
