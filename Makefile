@@ -14,7 +14,8 @@ THREADS ?= 2
 GRACEFUL_TIMEOUT ?= 30
 BIND ?= 127.0.0.1:$(PORT)
 
-.PHONY: install run migrate seed test lint format clean serve loadtest fuzz backup restore bench-backup citations
+.PHONY: install run migrate seed test lint format clean serve loadtest fuzz backup restore bench-backup citations \
+	messages check-messages
 
 $(BIN)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -23,7 +24,23 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-install: $(BIN)/.installed
+# The compiled catalogs (.mo) are built here from the .po files, with Babel: never committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+install: $(BIN)/.installed $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(BIN)/.installed
+	$(BIN)/python scripts/messages.py compile $<
+
+# The catalogs brought in step with the code (needs GNU gettext: apt-get install gettext); then
+# translate what is new in locale/<language>/LC_MESSAGES/django.po.
+messages: install
+	$(BIN)/python scripts/messages.py make
+	$(BIN)/python scripts/messages.py check
+
+# Every string of the code and templates in every catalog, translated, none fuzzy (CI).
+check-messages: install
+	$(BIN)/python scripts/messages.py check --source
 
 migrate: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput

@@ -47,6 +47,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", default=0)
 
 INSTALLED_APPS = [
+    # Texts people type in two languages (django-modeltranslation): before the admin, as it asks.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     # A database that is down, too slow or in a conflict: 503 with Retry-After, not 500.
     "core.middleware.DatabaseUnavailable",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # English or Spanish: from the page's address (/es/…), else the reader's choice, else the browser's.
+    "core.i18n.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,6 +116,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "releases.context_processors.release",
@@ -170,7 +175,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# English, and Spanish for the region CARSI is for; pages in Spanish live under /es/ (core.i18n).
+# A third language: add it here, then `make messages LANGUAGE=xx` (README, "Languages").
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Program names, objectives, figure labels, disagreements: a column per language, English the
+# original; a text with no version in the reader's language is shown in English (marked lang="en").
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
+from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -48,7 +49,7 @@ class VersionCheckForm(forms.ModelForm):
 
 class VersionedAdminForm(VersionCheckForm):
     change_reason = forms.CharField(
-        label="Reason for the change",
+        label=_("Reason for the change"),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"size": 80}),
@@ -58,7 +59,7 @@ class VersionedAdminForm(VersionCheckForm):
     def save(self, commit=True):
         reason = self.cleaned_data.get("change_reason", "")
         if not reason and is_historical(self.instance):
-            reason = f"Reverted to version {self.instance._history.version}"
+            reason = _("Reverted to version %(version)s") % {"version": self.instance._history.version}
         self.instance._change_reason = reason
         return super().save(commit)
 

@@ -7,6 +7,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.api.serializers import PLAIN_INTEGER
 from core.spreadsheets import PLAIN_NUMBER
@@ -71,11 +73,15 @@ class NaturalKeyField(forms.Field):
             }
         unknown = [key for key in wanted if normalized is None or str(normalized[key]) not in found]
         if unknown:
-            hint = f"; use {self.example}" + (f', or "{self.none_value}"' if self.none_value else "")
+            hint = (
+                _('; use %(example)s, or "%(none)s"') % {"example": self.example, "none": self.none_value}
+                if self.none_value
+                else _("; use %(example)s") % {"example": self.example}
+            )
             # The keys go in as params, never into the message itself: a "%" typed in a key
             # must not be read as a format directive when the message is rendered.
             raise ValidationError(
-                "Unknown %(model)s: %(keys)s%(hint)s.",
+                _("Unknown %(model)s: %(keys)s%(hint)s."),
                 code="unknown",
                 params={"model": self.model._meta.verbose_name, "keys": ", ".join(unknown), "hint": hint},
             )
@@ -165,7 +171,7 @@ class SearchFilter(django_filters.CharFilter):
 
     def __init__(self, *, fields, by_word=False, **kwargs):
         self.fields, self.by_word = fields, by_word
-        kwargs.setdefault("label", "Search")
+        kwargs.setdefault("label", gettext_lazy("Search"))
         kwargs.setdefault("max_length", 200)
         super().__init__(**kwargs)
 

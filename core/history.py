@@ -11,6 +11,7 @@ that is not a deletion: a plain range test on each historical row, which is what
 be asked of any release (core.releases) without copying the data at each one.
 """
 
+import simple_history
 from django.apps import apps
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -31,6 +32,18 @@ class ReleaseMarks(models.Model):
 def tracked_history(**options) -> HistoricalRecords:
     """A model's change history, marked by release."""
     return HistoricalRecords(bases=[ReleaseMarks], **options)
+
+
+def register_tracked_history(model, **options) -> None:
+    """The history of a model whose columns django-modeltranslation adds when the apps are ready
+    (after the class is made, when `tracked_history()` would make its history): registered after
+    them, so that every version holds every language's text (the library's documented way)."""
+    simple_history.register(model, bases=[ReleaseMarks], **options)
+    for field in model.history.model._meta.concrete_fields:
+        if getattr(field, "translated_field", None) is not None:
+            # A translated column describes itself by its original (unique, say) whatever simple-history
+            # made of it: its versions repeat, so in the history it is indexed, never unique.
+            field._field_options_kwargs = {"unique": False, "db_index": True}
 
 
 def historical_models() -> list:

@@ -1,5 +1,6 @@
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from core.db import is_conflict, is_unavailable
 
@@ -40,9 +41,12 @@ class DatabaseUnavailable:
             return None
         conflict = is_conflict(exception)
         detail = (
-            "The database was busy with a conflicting change and nothing was saved; send the request again."
+            _(
+                "The database was busy with a conflicting change and nothing was saved; send the request "
+                "again."
+            )
             if conflict
-            else "The database is not answering right now; nothing was changed. Try again in a moment."
+            else _("The database is not answering right now; nothing was changed. Try again in a moment.")
         )
         retry_after = "1" if conflict else "10"
         if request.path.startswith("/api/"):

@@ -7,7 +7,11 @@ invent a day. ISO 8601 partial dates keep the stated precision and still sort.
 import datetime
 import re
 
+from babel.dates import format_date, format_skeleton, get_month_names
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
 
@@ -16,7 +20,10 @@ def validate_partial_date(value: str) -> None:
     match = _PATTERN.match(value or "")
     if match is None:
         raise ValidationError(
-            "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (as precise as the source); %(value)r is not one.",
+            _(
+                "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (as precise as the source); "
+                "%(value)r is not one."
+            ),
             code="partial_date",
             params={"value": value},
         )
@@ -25,19 +32,26 @@ def validate_partial_date(value: str) -> None:
         datetime.date(year, month or 1, day or 1)
     except ValueError:
         raise ValidationError(
-            "%(value)r is not a calendar date.", code="partial_date", params={"value": value}
+            _("%(value)r is not a calendar date."), code="partial_date", params={"value": value}
         ) from None
 
 
 def format_partial_date(value: str) -> str:
-    """'2010' → '2010'; '2013-09' → 'September 2013'; '2012-03-06' → '6 March 2012'."""
+    """'2010' → '2010'; '2013-09' → 'September 2013'; '2012-03-06' → '6 March 2012'. In another
+    language, CLDR's forms through Babel: 'septiembre de 2013', '6 de marzo de 2012'."""
     match = _PATTERN.match(value or "")
     if match is None:
         return value or ""
     year, month, day = match.group("year", "month", "day")
     if month is None:
         return year
-    month_name = datetime.date(2000, int(month), 1).strftime("%B")
+    date = datetime.date(int(year), int(month), int(day or 1))
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if language != "en":
+        if day is None:
+            return format_skeleton("yMMMM", date, locale=language)
+        return format_date(date, "long", locale=language)
+    month_name = get_month_names("wide", locale="en")[int(month)]
     if day is None:
         return f"{month_name} {year}"
     return f"{int(day)} {month_name} {year}"

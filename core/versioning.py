@@ -10,11 +10,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import DeletedObject
 
 from core.formats import decimal_text
 
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+# What a reader reads for each (the codes above stay the API's).
+HISTORY_TYPE_LABELS = {"created": _("created"), "changed": _("changed"), "deleted": _("deleted")}
 
 
 class Versioned(models.Model):
@@ -33,21 +36,35 @@ class StaleEdit(ValidationError):
 
     def __init__(self, instance, expected_version, current_version):
         self.current_version = current_version
+        kind = instance._meta.verbose_name
         if current_version is None:
-            message = f"This {instance._meta.verbose_name} has been deleted since you opened it."
+            message = _("This %(kind)s has been deleted since you opened it.") % {"kind": kind}
         elif expected_version is None:
-            message = (
-                f"This {instance._meta.verbose_name} has been brought back (it is now version "
-                f"{current_version}) since you opened its deleted version. Nothing was saved."
-            )
+            message = _(
+                "This %(kind)s has been brought back (it is now version %(current)s) since you opened its "
+                "deleted version. Nothing was saved."
+            ) % {"kind": kind, "current": current_version}
         else:
             last = instance.history.only("history_user__username").select_related("history_user").first()
-            by = f" by {last.history_user.username}" if last and last.history_user else ""
-            when = f" on {last.history_date:%Y-%m-%d at %H:%M} UTC" if last else ""
+            values = {"kind": kind, "expected": expected_version, "current": current_version}
+            if last and last.history_user:
+                values |= {"user": last.history_user.username, "when": f"{last.history_date:%Y-%m-%d %H:%M}"}
+                changed = (
+                    _("This %(kind)s was changed by %(user)s on %(when)s UTC since you opened it") % values
+                )
+            elif last:
+                values["when"] = f"{last.history_date:%Y-%m-%d %H:%M}"
+                changed = _("This %(kind)s was changed on %(when)s UTC since you opened it") % values
+            else:
+                changed = _("This %(kind)s was changed since you opened it") % values
             message = (
-                f"This {instance._meta.verbose_name} was changed{by}{when} since you opened it "
-                f"(you edited version {expected_version}; it is now version {current_version}). "
-                "Nothing was saved: reload it, look at that change, and make yours again."
+                changed
+                + " "
+                + _(
+                    "(you edited version %(expected)s; it is now version %(current)s). Nothing was saved: "
+                    "reload it, look at that change, and make yours again."
+                )
+                % values
             )
         super().__init__({"version": [message]})
 
@@ -111,6 +128,10 @@ class HistoryEntry:
     type: str
     reason: str
     changes: list[FieldChange]
+
+    @property
+    def type_label(self) -> str:
+        return HISTORY_TYPE_LABELS[self.type]
 
 
 def history_entries(instance, *, with_users: bool) -> list[HistoryEntry]:

@@ -6,6 +6,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -60,7 +61,7 @@ def _is_api(request) -> bool:
 def page_not_found(request, exception):
     """A missing page gets the site's 404 page; a missing API address gets JSON, like the API's own 404s."""
     if _is_api(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
 
 
@@ -70,9 +71,10 @@ def bad_request(request, exception):
     status = 413 if isinstance(exception, RequestDataTooBig) else 400
     if _is_api(request):
         detail = (
-            f"The body is larger than the {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes accepted."
+            _("The body is larger than the %(limit)s bytes accepted.")
+            % {"limit": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,}"}
             if status == 413
-            else "Bad request."
+            else _("Bad request.")
         )
         return JsonResponse({"detail": detail}, status=status)
     response = defaults.bad_request(request, exception)
@@ -86,7 +88,7 @@ def server_error(request):
     if exception is not None and is_unavailable(exception):
         return DatabaseUnavailable(None).process_exception(request, exception)
     if _is_api(request):
-        return JsonResponse({"detail": "Server error; it has been logged."}, status=500)
+        return JsonResponse({"detail": _("Server error; it has been logged.")}, status=500)
     return defaults.server_error(request)
 
 

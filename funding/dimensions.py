@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.apps import apps
+from django.utils.translation import gettext_lazy as _
 
 from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 
@@ -19,6 +20,7 @@ from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 class Dimension:
     name: str  # the parameter, the group_by name, the CSV and import column
     title: str  # what a person reads: a filter's label, a pivot's heading
+    any_label: str = ""  # the filter menu's "any" option ("Any donor")
     none_value: str | None = None  # selects line items without one ("regional"); None: all have one
     none_label: str = ""  # what those line items are called in totals ("Regional / no country")
     filter_help: str = ""  # the filter parameter's help in the API schema
@@ -86,7 +88,7 @@ DIMENSIONS = {
     for dimension in [
         Dimension(
             "fiscal_year",
-            "Fiscal year",
+            _("Fiscal year"),
             bounds=(MIN_FISCAL_YEAR, MAX_FISCAL_YEAR),
             ranges=True,
             pivot=False,
@@ -94,7 +96,7 @@ DIMENSIONS = {
         ),
         Dimension(
             "stage",
-            "Stage",
+            _("Stage"),
             filter_help="One or more stages, repeated or comma-separated.",
             checkboxes=True,
             pivot=False,
@@ -102,7 +104,7 @@ DIMENSIONS = {
         ),
         Dimension(
             "fiscal_year_basis",
-            "Fiscal year means",
+            _("Fiscal year means"),
             filter_help="appropriation (the year the money was appropriated) or transaction (the year it "
             "moved: a disbursement's year), repeated or comma-separated.",
             checkboxes=True,
@@ -110,7 +112,8 @@ DIMENSIONS = {
         ),
         Dimension(
             "donor",
-            "Donor",
+            _("Donor"),
+            _("Any donor"),
             filter_help="Organization slugs.",
             ordering="donor__name",
             choices_in_use_only=True,
@@ -118,9 +121,10 @@ DIMENSIONS = {
         ),
         Dimension(
             "agency",
-            "Agency",
+            _("Agency"),
+            _("Any agency"),
             none_value="none",
-            none_label="No agency stated",
+            none_label=_("No agency stated"),
             filter_help='Slugs of the agencies that manage the money (state-department, usaid…), or "none".',
             field_help="The agency that manages the money, where the source says; null when it does not.",
             ordering="agency__name",
@@ -128,18 +132,20 @@ DIMENSIONS = {
         ),
         Dimension(
             "account",
-            "Account",
+            _("Account"),
+            _("Any account"),
             none_value="none",
-            none_label="No account",
+            none_label=_("No account"),
             filter_help='Account codes (INCLE, ESF, NADR, FMF), or "none".',
             choice_label="str",
             in_subtotals=True,
         ),
         Dimension(
             "country",
-            "Country",
+            _("Country"),
+            _("Any country"),
             none_value="regional",
-            none_label="Regional / no country",
+            none_label=_("Regional / no country"),
             filter_help='ISO alpha-2 codes (GT, HN…), or "regional" for line items with no country.',
             field_help="ISO alpha-2 code; null for regional money or money not attributed to a country.",
             ordering="country__name",
@@ -150,25 +156,28 @@ DIMENSIONS = {
         ),
         Dimension(
             "objective",
-            "Objective",
+            _("Objective"),
+            _("Any objective"),
             none_value="none",
-            none_label="No objective",
+            none_label=_("No objective"),
             filter_help='Objective numbers 1–5, or "none".',
             sort_by_label=False,
             choice_label="str",
         ),
         Dimension(
             "program",
-            "Program",
+            _("Program"),
+            _("Any program"),
             none_value="none",
-            none_label="No program",
+            none_label=_("No program"),
             filter_help='Program slugs, or "none".',
             ordering="program__name",
             choices_in_use_only=True,
         ),
         Dimension(
             "source",
-            "Source",
+            _("Source"),
+            _("Any source"),
             filter_help="Source keys.",
             export_label="source_title",
             choice_label="key",

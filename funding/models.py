@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.history import tracked_history
 from core.models import KeyPathManager, NaturalKeyManager, NaturalKeyModel
@@ -34,22 +35,25 @@ class FundingAccount(NaturalKeyModel):
     """A U.S. foreign-assistance appropriation account, e.g. INCLE or ESF."""
 
     NATURAL_KEY = "code"
-    KEY_EXAMPLE = "account codes such as INCLE"
+    KEY_EXAMPLE = _("account codes such as INCLE")
     LABEL_FIELD = "name"
 
-    code = models.CharField(max_length=10, unique=True)
-    name = models.CharField(max_length=200, unique=True)
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
     agencies = models.ManyToManyField(
         "partners.Organization",
+        verbose_name=_("agencies"),
         blank=True,
         related_name="administered_accounts",
-        help_text="The agencies that manage the account's money (ESF: State and USAID).",
+        help_text=_("The agencies that manage the account's money (ESF: State and USAID)."),
     )
 
     objects = NaturalKeyManager()
     history = tracked_history(m2m_fields=["agencies"])
 
     class Meta:
+        verbose_name = _("funding account")
+        verbose_name_plural = _("funding accounts")
         ordering = ["code"]
 
     def __str__(self):
@@ -120,30 +124,53 @@ class Allocation(Versioned):
     """
 
     fiscal_year = models.PositiveSmallIntegerField(
-        validators=[validate_fiscal_year], help_text="U.S. fiscal year: FY N runs 1 Oct N-1 to 30 Sep N."
+        _("fiscal year"),
+        validators=[validate_fiscal_year],
+        help_text=_("U.S. fiscal year: FY N runs 1 Oct N-1 to 30 Sep N."),
     )
-    amount = models.DecimalField(**MONEY, validators=[POSITIVE_AMOUNT], help_text="U.S. dollars.")
-    stage = models.CharField(max_length=20, choices=Stage.choices)
-    donor = models.ForeignKey("partners.Organization", on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(
+        _("amount"), **MONEY, validators=[POSITIVE_AMOUNT], help_text=_("U.S. dollars.")
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    donor = models.ForeignKey(
+        "partners.Organization", verbose_name=_("donor"), on_delete=models.PROTECT, related_name="allocations"
+    )
     account = models.ForeignKey(
-        FundingAccount, on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"
-    )
-    country = models.ForeignKey(
-        "partners.Country",
+        FundingAccount,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="allocations",
-        help_text="Leave empty for regional money or money not attributed to a country.",
+        verbose_name=_("account"),
+    )
+    country = models.ForeignKey(
+        "partners.Country",
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocations",
+        help_text=_("Leave empty for regional money or money not attributed to a country."),
     )
     objective = models.ForeignKey(
-        "programs.Objective", on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"
+        "programs.Objective",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocations",
+        verbose_name=_("objective"),
     )
     program = models.ForeignKey(
-        "programs.Program", on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"
+        "programs.Program",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocations",
+        verbose_name=_("program"),
     )
     source = models.ForeignKey(
         "sources.Source",
+        verbose_name=_("source"),
         on_delete=models.PROTECT,
         related_name="allocations",
         db_index=False,  # allocation_source_stage below leads with it
@@ -153,47 +180,55 @@ class Allocation(Versioned):
         },
     )
     source_detail = models.CharField(
-        max_length=200, blank=True, help_text="Where in the source: page, table, row."
+        _("source detail"), max_length=200, blank=True, help_text=_("Where in the source: page, table, row.")
     )
     agency = models.ForeignKey(
         "partners.Organization",
+        verbose_name=_("agency"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="managed_allocations",
-        help_text="The agency that manages the money (State, INL, USAID…), where the source says.",
+        help_text=_("The agency that manages the money (State, INL, USAID…), where the source says."),
     )
     fiscal_year_basis = models.CharField(
-        "fiscal year means",
+        _("fiscal year means"),
         max_length=20,
         choices=FiscalYearBasis.choices,
         default=FiscalYearBasis.APPROPRIATION,
-        help_text="What the fiscal year counts: the year the money was appropriated, or the year it moved "
-        "(a disbursement's year), as the source's table gives it.",
+        help_text=_(
+            "What the fiscal year counts: the year the money was appropriated, or the year it moved "
+            "(a disbursement's year), as the source's table gives it."
+        ),
     )
     appropriation_year = models.PositiveSmallIntegerField(
+        _("appropriation year"),
         null=True,
         blank=True,
         validators=[validate_fiscal_year],
-        help_text="The fiscal year of the money's appropriation, where the source states it beside a year "
-        "of transaction.",
+        help_text=_(
+            "The fiscal year of the money's appropriation, where the source states it beside a year "
+            "of transaction."
+        ),
     )
     as_of = models.CharField(
+        _("as of"),
         max_length=10,
         blank=True,
         validators=[validate_partial_date],
-        help_text="The date the figure stands at, as precise as the source: YYYY, YYYY-MM or YYYY-MM-DD.",
+        help_text=_("The date the figure stands at, as precise as the source: YYYY, YYYY-MM or YYYY-MM-DD."),
     )
-    note = models.TextField(blank=True)
-    grade = models.CharField(max_length=1, choices=Grade.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    note = models.TextField(_("note"), blank=True)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = AllocationQuerySet.as_manager()
     history = tracked_history()
 
     class Meta:
-        verbose_name = "line item"
+        verbose_name = _("line item")
+        verbose_name_plural = _("line items")
         ordering = ["fiscal_year", "stage", "id"]
         constraints = [
             positive_amount("allocation_amount_positive"),
@@ -281,14 +316,19 @@ class Subtotal(models.Model):
 
     # donor|stage|fiscal_year|account|country, "-" for none: the one key both databases can
     # upsert on (a unique constraint over nullable columns would let NULLs repeat).
-    key = models.CharField(max_length=80, unique=True)
+    key = models.CharField(_("key"), max_length=80, unique=True)
     donor = models.ForeignKey(
-        "partners.Organization", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "partners.Organization",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("donor"),
     )
-    stage = models.CharField(max_length=20, choices=Stage.choices)
-    fiscal_year = models.PositiveSmallIntegerField()
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     account = models.ForeignKey(
         FundingAccount,
+        verbose_name=_("account"),
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         null=True,
@@ -297,6 +337,7 @@ class Subtotal(models.Model):
     )
     country = models.ForeignKey(
         "partners.Country",
+        verbose_name=_("country"),
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         null=True,
@@ -304,8 +345,8 @@ class Subtotal(models.Model):
         related_name="+",
     )
     # As wide as Python's decimal arithmetic goes (28 digits): no sum of valid line items overflows it.
-    amount = models.DecimalField(max_digits=28, decimal_places=2)
-    line_items = models.PositiveIntegerField()
+    amount = models.DecimalField(_("amount"), max_digits=28, decimal_places=2)
+    line_items = models.PositiveIntegerField(_("line items"))
 
     objects = SubtotalQuerySet.as_manager()
 
@@ -317,6 +358,8 @@ class Subtotal(models.Model):
     FILTERS = DIMENSIONS | {"fiscal_year_min", "fiscal_year_max"}
 
     class Meta:
+        verbose_name = _("subtotal")
+        verbose_name_plural = _("subtotals")
         indexes = [models.Index(fields=["stage", "fiscal_year"], name="subtotal_stage_year")]
 
     def __str__(self):
@@ -327,81 +370,113 @@ class ReportedFigure(NaturalKeyModel, Versioned):
     """A claim a source makes about a total, to be reconciled against the line items."""
 
     NATURAL_KEY = "key"
-    KEY_EXAMPLE = "reported-figure keys such as fy2012-commitment"
+    KEY_EXAMPLE = _("reported-figure keys such as fy2012-commitment")
     LABEL_FIELD = "label"
 
-    key = models.SlugField(max_length=100, unique=True)
-    label = models.CharField(max_length=300)
-    amount = models.DecimalField(**MONEY, validators=[POSITIVE_AMOUNT])
-    qualifier = models.CharField(max_length=20, choices=Qualifier.choices, default=Qualifier.EXACT)
-    stage = models.CharField(max_length=20, choices=Stage.choices)
+    key = models.SlugField(_("key"), max_length=100, unique=True)
+    label = models.CharField(_("label"), max_length=300)
+    amount = models.DecimalField(_("amount"), **MONEY, validators=[POSITIVE_AMOUNT])
+    qualifier = models.CharField(
+        _("qualifier"), max_length=20, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     donor = models.ForeignKey(
-        "partners.Organization", on_delete=models.PROTECT, related_name="reported_figures"
+        "partners.Organization",
+        on_delete=models.PROTECT,
+        related_name="reported_figures",
+        verbose_name=_("donor"),
     )
     fiscal_year_min = models.PositiveSmallIntegerField(
-        "first fiscal year", null=True, blank=True, validators=[validate_fiscal_year]
+        _("first fiscal year"), null=True, blank=True, validators=[validate_fiscal_year]
     )
     fiscal_year_max = models.PositiveSmallIntegerField(
-        "last fiscal year", null=True, blank=True, validators=[validate_fiscal_year]
+        _("last fiscal year"), null=True, blank=True, validators=[validate_fiscal_year]
     )
     as_of = models.CharField(
-        max_length=10, validators=[validate_partial_date], help_text="YYYY, YYYY-MM or YYYY-MM-DD."
+        _("as of"),
+        max_length=10,
+        validators=[validate_partial_date],
+        help_text=_("YYYY, YYYY-MM or YYYY-MM-DD."),
     )
     source = models.ForeignKey(
         "sources.Source",
+        verbose_name=_("source"),
         on_delete=models.PROTECT,
         related_name="reported_figures",
         error_messages={"null": "Every reported figure must cite a source."},
-        help_text="The document that states the figure; its citation (quote, where, grade) is the first.",
+        help_text=_("The document that states the figure; its citation (quote, where, grade) is the first."),
     )
     scope = models.CharField(
+        _("scope"),
         max_length=10,
         choices=Scope.choices,
         default=Scope.CARSI,
-        help_text="Only CARSI money is reconciled against the line items; the rest is shown for comparison.",
+        help_text=_(
+            "Only CARSI money is reconciled against the line items; the rest is shown for comparison."
+        ),
     )
     country = models.ForeignKey(
         "partners.Country",
+        verbose_name=_("country"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="reported_figures",
-        help_text="The one country the figure is about; empty when it is about all of CARSI.",
+        help_text=_("The one country the figure is about; empty when it is about all of CARSI."),
     )
     account = models.ForeignKey(
         FundingAccount,
+        verbose_name=_("account"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="reported_figures",
-        help_text="The one account the figure counts; empty when it counts every account.",
+        help_text=_("The one account the figure counts; empty when it counts every account."),
     )
     agency = models.ForeignKey(
         "partners.Organization",
+        verbose_name=_("agency"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="managed_reported_figures",
-        help_text="The one agency whose money the figure counts; empty when it counts every agency's.",
+        help_text=_("The one agency whose money the figure counts; empty when it counts every agency's."),
     )
     fiscal_year_basis = models.CharField(
-        "fiscal years mean",
+        _("fiscal years mean"),
         max_length=20,
         choices=FiscalYearBasis.choices,
         blank=True,
-        help_text="What the figure's fiscal years count, where it can be told; empty when not stated.",
+        help_text=_("What the figure's fiscal years count, where it can be told; empty when not stated."),
     )
     not_comparable_reason = models.TextField(
+        _("not comparable reason"),
         blank=True,
-        help_text="Why no line items can be compared with it although it is CARSI money, if so "
-        '(GAO\'s "committed" for FMF is not a pledge).',
+        help_text=_(
+            "Why no line items can be compared with it although it is CARSI money, if so "
+            '(GAO\'s "committed" for FMF is not a pledge).'
+        ),
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(_("note"), blank=True)
 
     objects = NaturalKeyManager()
-    history = tracked_history()
+    translation_source = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("source of the translation"),
+        help_text=_(
+            "The document that gives the Spanish version of these texts, if it is an official one; "
+            "empty: the tracker's own unofficial translation."
+        ),
+    )
+    # history: registered in translation.py, after the Spanish columns
 
     class Meta:
+        verbose_name = _("reported figure")
+        verbose_name_plural = _("reported figures")
         ordering = ["as_of", "key"]
         constraints = [
             positive_amount("reported_figure_amount_positive"),
@@ -410,7 +485,7 @@ class ReportedFigure(NaturalKeyModel, Versioned):
                 | Q(fiscal_year_max__isnull=True)
                 | Q(fiscal_year_max__gte=models.F("fiscal_year_min")),
                 name="reported_figure_years_ordered",
-                violation_error_message="The last fiscal year cannot come before the first.",
+                violation_error_message=_("The last fiscal year cannot come before the first."),
             ),
             models.CheckConstraint(condition=Q(stage__in=Stage.values), name="reported_figure_stage_valid"),
             models.CheckConstraint(
@@ -432,7 +507,9 @@ class ReportedFigure(NaturalKeyModel, Versioned):
             and self.fiscal_year_max is not None
             and self.fiscal_year_max < self.fiscal_year_min
         ):
-            raise ValidationError({"fiscal_year_max": "The last fiscal year cannot come before the first."})
+            raise ValidationError(
+                {"fiscal_year_max": _("The last fiscal year cannot come before the first.")}
+            )
 
     @property
     def period_display(self):
@@ -454,21 +531,34 @@ def figure_grade(figure) -> str | None:
 class Citation(models.Model):
     """Where a reported figure is stated: the document, the place in it, its words, and how sure we are."""
 
-    figure = models.ForeignKey(ReportedFigure, on_delete=models.CASCADE, related_name="citations")
-    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="citations")
+    figure = models.ForeignKey(
+        ReportedFigure, verbose_name=_("figure"), on_delete=models.CASCADE, related_name="citations"
+    )
+    source = models.ForeignKey(
+        "sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations"
+    )
     locator = models.CharField(
-        max_length=200, blank=True, help_text="Where in the source: page, table, paragraph, highlights."
+        _("locator"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where in the source: page, table, paragraph, highlights."),
     )
     quote = models.TextField(
-        blank=True, help_text="A short excerpt in the source's own words (checked by check_citations)."
+        _("quote"),
+        blank=True,
+        help_text=_("A short excerpt in the source's own words (checked by check_citations)."),
     )
-    grade = models.CharField(max_length=1, choices=Grade.choices)
-    position = models.PositiveSmallIntegerField(default=0, help_text="0 for the figure's own source.")
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("0 for the figure's own source.")
+    )
 
     objects = KeyPathManager("figure__key", "source__key", "locator")
     history = tracked_history()
 
     class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
         ordering = ["figure", "position", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -497,36 +587,56 @@ class Coverage(NaturalKeyModel, Versioned):
     """
 
     NATURAL_KEY = "key"
-    KEY_EXAMPLE = "coverage keys such as gao-13-295r-disbursements"
+    KEY_EXAMPLE = _("coverage keys such as gao-13-295r-disbursements")
     LABEL_FIELD = "key"
 
-    key = models.SlugField(max_length=100, unique=True)
-    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="coverages")
-    table = models.CharField(max_length=200, blank=True, help_text='The tables it covers: "tables 3, 4".')
-    stage = models.CharField(max_length=20, choices=Stage.choices)
-    accounts = models.ManyToManyField(FundingAccount, blank=True, related_name="coverages")
-    agencies = models.ManyToManyField("partners.Organization", blank=True, related_name="coverages")
-    geography = models.CharField(max_length=20, choices=Geography.choices)
-    fiscal_year_basis = models.CharField("fiscal years mean", max_length=20, choices=FiscalYearBasis.choices)
-    fiscal_year_min = models.PositiveSmallIntegerField(validators=[validate_fiscal_year])
-    fiscal_year_max = models.PositiveSmallIntegerField(validators=[validate_fiscal_year])
-    as_of = models.CharField(max_length=10, validators=[validate_partial_date])
+    key = models.SlugField(_("key"), max_length=100, unique=True)
+    source = models.ForeignKey(
+        "sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="coverages"
+    )
+    table = models.CharField(
+        _("table"), max_length=200, blank=True, help_text='The tables it covers: "tables 3, 4".'
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    accounts = models.ManyToManyField(
+        FundingAccount, verbose_name=_("accounts"), blank=True, related_name="coverages"
+    )
+    agencies = models.ManyToManyField(
+        "partners.Organization", verbose_name=_("agencies"), blank=True, related_name="coverages"
+    )
+    geography = models.CharField(_("geography"), max_length=20, choices=Geography.choices)
+    fiscal_year_basis = models.CharField(
+        _("fiscal years mean"), max_length=20, choices=FiscalYearBasis.choices
+    )
+    fiscal_year_min = models.PositiveSmallIntegerField(
+        _("fiscal year min"), validators=[validate_fiscal_year]
+    )
+    fiscal_year_max = models.PositiveSmallIntegerField(
+        _("fiscal year max"), validators=[validate_fiscal_year]
+    )
+    as_of = models.CharField(_("as of"), max_length=10, validators=[validate_partial_date])
     program = models.ForeignKey(
         "programs.Program",
+        verbose_name=_("program"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="coverages",
-        help_text="The one program its line items are of, if they are of one program only.",
+        help_text=_("The one program its line items are of, if they are of one program only."),
     )
-    complete_for = models.CharField(max_length=300, help_text="What its line items count in full.")
-    not_covered = models.TextField(help_text="A sentence saying what its line items do not count.")
+    complete_for = models.CharField(
+        _("complete for"), max_length=300, help_text=_("What its line items count in full.")
+    )
+    not_covered = models.TextField(
+        _("not covered"), help_text=_("A sentence saying what its line items do not count.")
+    )
 
     objects = NaturalKeyManager()
     history = tracked_history(m2m_fields=["accounts", "agencies"])
 
     class Meta:
-        verbose_name = "coverage statement"
+        verbose_name = _("coverage statement")
+        verbose_name_plural = _("coverage statements")
         ordering = ["source", "stage"]
         constraints = [
             models.UniqueConstraint(
@@ -537,7 +647,7 @@ class Coverage(NaturalKeyModel, Versioned):
             models.CheckConstraint(
                 condition=Q(fiscal_year_max__gte=models.F("fiscal_year_min")),
                 name="coverage_years_ordered",
-                violation_error_message="The last fiscal year cannot come before the first.",
+                violation_error_message=_("The last fiscal year cannot come before the first."),
             ),
         ]
 
@@ -553,20 +663,34 @@ class Disagreement(NaturalKeyModel, Versioned):
     """Two or more public figures that should be one and are not: shown as such, never smoothed over."""
 
     NATURAL_KEY = "key"
-    KEY_EXAMPLE = "disagreement keys such as fy2012-105-or-135"
+    KEY_EXAMPLE = _("disagreement keys such as fy2012-105-or-135")
     LABEL_FIELD = "title"
 
-    key = models.SlugField(max_length=100, unique=True)
-    title = models.CharField(max_length=300)
+    key = models.SlugField(_("key"), max_length=100, unique=True)
+    title = models.CharField(_("title"), max_length=300)
     status = models.CharField(
-        max_length=20, choices=DisagreementStatus.choices, default=DisagreementStatus.OPEN
+        _("status"), max_length=20, choices=DisagreementStatus.choices, default=DisagreementStatus.OPEN
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(_("note"), blank=True)
 
     objects = NaturalKeyManager()
-    history = tracked_history()
+    translation_source = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("source of the translation"),
+        help_text=_(
+            "The document that gives the Spanish version of these texts, if it is an official one; "
+            "empty: the tracker's own unofficial translation."
+        ),
+    )
+    # history: registered in translation.py, after the Spanish columns
 
     class Meta:
+        verbose_name = _("disagreement")
+        verbose_name_plural = _("disagreements")
         ordering = ["key"]
         constraints = [
             models.CheckConstraint(
@@ -584,13 +708,23 @@ class Disagreement(NaturalKeyModel, Versioned):
 class DisagreementSide(models.Model):
     """One side of a disagreement: a reported figure, or a sum of line items named by its filters."""
 
-    disagreement = models.ForeignKey(Disagreement, on_delete=models.CASCADE, related_name="sides")
-    position = models.PositiveSmallIntegerField(default=0)
-    figure = models.ForeignKey(
-        ReportedFigure, on_delete=models.PROTECT, null=True, blank=True, related_name="disagreement_sides"
+    disagreement = models.ForeignKey(
+        Disagreement, verbose_name=_("disagreement"), on_delete=models.CASCADE, related_name="sides"
     )
-    label = models.CharField(max_length=300, blank=True, help_text="What a sum of line items is.")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    figure = models.ForeignKey(
+        ReportedFigure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disagreement_sides",
+        verbose_name=_("figure"),
+    )
+    label = models.CharField(
+        _("label"), max_length=300, blank=True, help_text=_("What a sum of line items is.")
+    )
     filters = models.JSONField(
+        _("filters"),
         default=dict,
         blank=True,
         help_text='The line-item filters whose sum this side is, as the API takes them: {"stage": '
@@ -601,6 +735,8 @@ class DisagreementSide(models.Model):
     history = tracked_history()
 
     class Meta:
+        verbose_name = _("disagreement side")
+        verbose_name_plural = _("disagreement sides")
         ordering = ["disagreement", "position", "id"]
         constraints = [
             models.CheckConstraint(
@@ -623,25 +759,43 @@ class DisagreementSide(models.Model):
 class Explanation(models.Model):
     """Why a disagreement is what it is, cited and graded like any figure."""
 
-    disagreement = models.ForeignKey(Disagreement, on_delete=models.CASCADE, related_name="explanations")
-    position = models.PositiveSmallIntegerField(default=0)
-    text = models.TextField()
+    disagreement = models.ForeignKey(
+        Disagreement, verbose_name=_("disagreement"), on_delete=models.CASCADE, related_name="explanations"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(_("text"))
     source = models.ForeignKey(
         "sources.Source",
+        verbose_name=_("source"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="explanations",
-        help_text="The document the explanation rests on; empty when none says why.",
+        help_text=_("The document the explanation rests on; empty when none says why."),
     )
-    locator = models.CharField(max_length=200, blank=True)
-    quote = models.TextField(blank=True)
-    grade = models.CharField(max_length=1, choices=Grade.choices)
+    locator = models.CharField(_("locator"), max_length=200, blank=True)
+    quote = models.TextField(_("quote"), blank=True)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
+
+    translation_source = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("source of the translation"),
+        help_text=_(
+            "The document that gives the Spanish version of these texts, if it is an official one; "
+            "empty: the tracker's own unofficial translation."
+        ),
+    )
 
     objects = KeyPathManager("disagreement__key", "position")
-    history = tracked_history()
+    # history: registered in translation.py, after the Spanish columns
 
     class Meta:
+        verbose_name = _("explanation")
+        verbose_name_plural = _("explanations")
         ordering = ["disagreement", "position", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(grade__in=Grade.values), name="explanation_grade_valid"),
@@ -659,19 +813,31 @@ class Explanation(models.Model):
 class OrganizationFact(models.Model):
     """A number a source states about an organization: the Group of Friends' 16 partner nations."""
 
-    organization = models.ForeignKey("partners.Organization", on_delete=models.CASCADE, related_name="facts")
-    key = models.SlugField(max_length=100)
-    label = models.CharField(max_length=200)
-    number = models.PositiveIntegerField()
-    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="organization_facts")
-    locator = models.CharField(max_length=200, blank=True)
-    quote = models.TextField(blank=True)
-    grade = models.CharField(max_length=1, choices=Grade.choices)
+    organization = models.ForeignKey(
+        "partners.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="facts",
+    )
+    key = models.SlugField(_("key"), max_length=100)
+    label = models.CharField(_("label"), max_length=200)
+    number = models.PositiveIntegerField(_("number"))
+    source = models.ForeignKey(
+        "sources.Source",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="organization_facts",
+    )
+    locator = models.CharField(_("locator"), max_length=200, blank=True)
+    quote = models.TextField(_("quote"), blank=True)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
 
     objects = KeyPathManager("organization__slug", "key")
     history = tracked_history()
 
     class Meta:
+        verbose_name = _("organization fact")
+        verbose_name_plural = _("organization facts")
         ordering = ["organization", "key"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "key"], name="organization_fact_unique"),

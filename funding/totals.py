@@ -28,10 +28,10 @@ def grouped_totals(queryset, group_by, count=None) -> list[dict]:
             result[dimension.name] = key
             if dimension.label_path:
                 result[dimension.label_name] = (
-                    row[dimension.label_path] if key is not None else dimension.none_label
+                    row[dimension.label_path] if key is not None else str(dimension.none_label)
                 )
             elif dimension.choices:
-                result[dimension.label_name] = choice_labels[dimension.name][key]
+                result[dimension.label_name] = str(choice_labels[dimension.name][key])
         result["amount"] = cents(row["amount"])
         result["count"] = row["count"]
         results.append(result)

@@ -1,38 +1,45 @@
+from babel import Locale
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from core.history import tracked_history
 from core.models import NaturalKeyManager, NaturalKeyModel
 
-iso2_validator = RegexValidator(r"^[A-Z]{2}$", "Use the two capital letters of ISO 3166-1 alpha-2, e.g. GT.")
+iso2_validator = RegexValidator(
+    r"^[A-Z]{2}$", _("Use the two capital letters of ISO 3166-1 alpha-2, e.g. GT.")
+)
 iso3_validator = RegexValidator(
-    r"^[A-Z]{3}$", "Use the three capital letters of ISO 3166-1 alpha-3, e.g. GTM."
+    r"^[A-Z]{3}$", _("Use the three capital letters of ISO 3166-1 alpha-3, e.g. GTM.")
 )
 
 
 class Country(NaturalKeyModel):
     NATURAL_KEY = "iso2"
-    KEY_EXAMPLE = "ISO alpha-2 codes such as GT"
+    KEY_EXAMPLE = _("ISO alpha-2 codes such as GT")
     LABEL_FIELD = "name"
 
-    name = models.CharField(max_length=100, unique=True)
-    iso2 = models.CharField("ISO alpha-2", max_length=2, unique=True, validators=[iso2_validator])
-    iso3 = models.CharField("ISO alpha-3", max_length=3, unique=True, validators=[iso3_validator])
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    iso2 = models.CharField(_("ISO alpha-2"), max_length=2, unique=True, validators=[iso2_validator])
+    iso3 = models.CharField(_("ISO alpha-3"), max_length=3, unique=True, validators=[iso3_validator])
     sica_member = models.BooleanField(
-        "SICA member", default=False, help_text="Member of the Central American Integration System."
+        _("SICA member"), default=False, help_text=_("Member of the Central American Integration System.")
     )
     carsi_country = models.BooleanField(
-        "CARSI country", default=False, help_text="One of the seven CARSI partner countries."
+        _("CARSI country"), default=False, help_text=_("One of the seven CARSI partner countries.")
     )
 
     objects = NaturalKeyManager()
     history = tracked_history()
 
     class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
         ordering = ["name"]
-        verbose_name_plural = "countries"
 
     def __str__(self):
         return self.name
@@ -40,49 +47,71 @@ class Country(NaturalKeyModel):
     def get_absolute_url(self):
         return reverse("country-detail", args=[self.iso2])
 
+    @property
+    def local_name(self) -> str:
+        """The country's name in the reader's language: the stored (English) name, or CLDR's territory
+        name for the language (Babel), never one typed by hand."""
+        return territory_name(self.iso2, self.name)
+
     @staticmethod
     def normalize_key(text):
         return text.upper()
 
 
+def territory_name(iso2: str | None, english: str) -> str:
+    """A country's name in the active language, from CLDR (Babel); the English name in English."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if language == "en" or not iso2:
+        return english
+    return Locale.parse(language).territories.get(iso2, english)
+
+
 class OrganizationKind(models.TextChoices):
-    GOVERNMENT = "government", "Government"
-    US_AGENCY = "us_agency", "U.S. agency"
-    MULTILATERAL = "multilateral", "Multilateral organization"
-    FINANCIAL_INSTITUTION = "financial_institution", "Financial institution"
-    COALITION = "coalition", "Coalition"
-    NGO = "ngo", "Non-governmental organization"
+    GOVERNMENT = "government", _("Government")
+    US_AGENCY = "us_agency", _("U.S. agency")
+    MULTILATERAL = "multilateral", _("Multilateral organization")
+    FINANCIAL_INSTITUTION = "financial_institution", _("Financial institution")
+    COALITION = "coalition", _("Coalition")
+    NGO = "ngo", _("Non-governmental organization")
 
 
 class Organization(NaturalKeyModel):
     """A government, agency or institution; every donor is one."""
 
     NATURAL_KEY = "slug"
-    KEY_EXAMPLE = "organization slugs such as united-states"
+    KEY_EXAMPLE = _("organization slugs such as united-states")
     LABEL_FIELD = "name"
 
     Kind = OrganizationKind
 
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    acronym = models.CharField(max_length=30, blank=True)
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
+        verbose_name=_("parent"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="children",
-        help_text="The organization this one belongs to, e.g. INL under the Department of State.",
+        help_text=_("The organization this one belongs to, e.g. INL under the Department of State."),
     )
     home_country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations"
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("home country"),
     )
 
     objects = NaturalKeyManager()
     history = tracked_history()
 
     class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -106,5 +135,5 @@ class Organization(NaturalKeyModel):
         ancestor = self.parent
         while ancestor is not None:
             if ancestor.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": "An organization cannot be its own parent or ancestor."})
+                raise ValidationError({"parent": _("An organization cannot be its own parent or ancestor.")})
             ancestor = ancestor.parent

@@ -2,6 +2,7 @@
 is registered with the line items in funding.admin."""
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from programs.models import Objective, ObjectiveWording, ProgramPartner
 
@@ -13,10 +14,10 @@ class ObjectiveWordingInline(admin.TabularInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(TranslationAdmin):
     list_display = ["number", "short_name", "source"]
     search_fields = ["short_name", "description"]
-    autocomplete_fields = ["source"]
+    autocomplete_fields = ["source", "translation_source"]
     inlines = [ObjectiveWordingInline]
 
 

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.history import tracked_history
 from core.models import KeyPathManager, NaturalKeyManager, NaturalKeyModel, whole_number
@@ -14,29 +15,45 @@ class Objective(NaturalKeyModel):
     """One of the five CARSI objectives of the March 2011 fact sheet."""
 
     NATURAL_KEY = "number"
-    KEY_EXAMPLE = "objective numbers 1 to 5"
+    KEY_EXAMPLE = _("objective numbers 1 to 5")
     LABEL_FIELD = "short_name"
 
     number = models.PositiveSmallIntegerField(
+        _("number"),
         unique=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         error_messages={"unique": "An objective with this number already exists."},
     )
-    short_name = models.CharField(max_length=100, unique=True)
-    description = models.TextField()
+    short_name = models.CharField(_("short name"), max_length=100, unique=True)
+    description = models.TextField(_("description"))
     source = models.ForeignKey(
         "sources.Source",
+        verbose_name=_("source"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="objectives",
-        help_text="The document whose wording the short name and description are.",
+        help_text=_("The document whose wording the short name and description are."),
     )
 
     objects = NaturalKeyManager()
-    history = tracked_history()
+    translation_source = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("source of the translation"),
+        help_text=_(
+            "The document that gives the Spanish version of these texts, if it is an official one; "
+            "empty: the tracker's own unofficial translation."
+        ),
+    )
+    # history: registered in translation.py, after the Spanish columns
 
     class Meta:
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
         ordering = ["number"]
         constraints = [
             models.CheckConstraint(
@@ -63,15 +80,24 @@ PARTIAL = "YYYY, YYYY-MM or YYYY-MM-DD."
 class ObjectiveWording(models.Model):
     """Another source's wording of an objective ("Create safe streets for the citizens in the region")."""
 
-    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="wordings")
-    text = models.TextField()
-    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="objective_wordings")
-    grade = models.CharField(max_length=1, choices=Grade.choices)
+    objective = models.ForeignKey(
+        Objective, verbose_name=_("objective"), on_delete=models.CASCADE, related_name="wordings"
+    )
+    text = models.TextField(_("text"))
+    source = models.ForeignKey(
+        "sources.Source",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="objective_wordings",
+    )
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
 
     objects = KeyPathManager("objective__number", "source__key")
     history = tracked_history()
 
     class Meta:
+        verbose_name = _("objective wording")
+        verbose_name_plural = _("objective wordings")
         ordering = ["objective", "source"]
         constraints = [
             models.UniqueConstraint(fields=["objective", "source"], name="objective_wording_one_per_source"),
@@ -90,10 +116,10 @@ class ObjectiveWording(models.Model):
 
 
 class ProgramStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    ACTIVE = "active", "Active"
-    COMPLETED = "completed", "Completed"
-    NOT_STATED = "not_stated", "Not stated"
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    NOT_STATED = "not_stated", _("Not stated")
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -111,56 +137,83 @@ class Program(NaturalKeyModel, Versioned):
     """A CARSI program or activity. No countries means a regional program."""
 
     NATURAL_KEY = "slug"
-    KEY_EXAMPLE = "program slugs"
+    KEY_EXAMPLE = _("program slugs")
     LABEL_FIELD = "name"
 
     Status = ProgramStatus
 
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    summary = models.TextField(blank=True)
-    objectives = models.ManyToManyField("programs.Objective", blank=True, related_name="programs")
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    objectives = models.ManyToManyField(
+        "programs.Objective", verbose_name=_("objectives"), blank=True, related_name="programs"
+    )
     countries = models.ManyToManyField(
         "partners.Country",
+        verbose_name=_("countries"),
         blank=True,
         related_name="programs",
-        help_text="Leave empty for a regional program.",
+        help_text=_("Leave empty for a regional program."),
     )
     lead_organization = models.ForeignKey(
         "partners.Organization",
+        verbose_name=_("lead organization"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="led_programs",
     )
     partners = models.ManyToManyField(
-        "partners.Organization", through="programs.ProgramPartner", blank=True, related_name="programs"
+        "partners.Organization",
+        through="programs.ProgramPartner",
+        blank=True,
+        related_name="programs",
+        verbose_name=_("partners"),
     )
     # As precise as the sources: Operation Martillo began "this past January" (2012-01), not on a day.
     start_date = models.CharField(
+        _("start date"),
         max_length=10,
         blank=True,
         validators=[validate_partial_date],
-        help_text="YYYY, YYYY-MM or YYYY-MM-DD.",
+        help_text=_("YYYY, YYYY-MM or YYYY-MM-DD."),
     )
     end_date = models.CharField(
+        _("end date"),
         max_length=10,
         blank=True,
         validators=[validate_partial_date],
-        help_text="YYYY, YYYY-MM or YYYY-MM-DD.",
+        help_text=_("YYYY, YYYY-MM or YYYY-MM-DD."),
     )
     status = models.CharField(
+        _("status"),
         max_length=20,
         choices=ProgramStatus.choices,
         default=ProgramStatus.NOT_STATED,
-        help_text="As last reported by the program's sources.",
+        help_text=_("As last reported by the program's sources."),
     )
-    sources = models.ManyToManyField("sources.Source", blank=True, related_name="programs")
+    sources = models.ManyToManyField(
+        "sources.Source", verbose_name=_("sources"), blank=True, related_name="programs"
+    )
 
     objects = NaturalKeyManager.from_queryset(ProgramQuerySet)()
-    history = tracked_history(m2m_fields=["objectives", "countries", "sources"])
+    translation_source = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("source of the translation"),
+        help_text=_(
+            "The document that gives the Spanish version of these texts, if it is an official one; "
+            "empty: the tracker's own unofficial translation."
+        ),
+    )
+    # history: registered in translation.py, after the Spanish columns
 
     class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -172,7 +225,7 @@ class Program(NaturalKeyModel, Versioned):
                 | models.Q(end_date="")
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="program_dates_ordered",
-                violation_error_message="A program cannot end before it starts.",
+                violation_error_message=_("A program cannot end before it starts."),
             ),
         ]
 
@@ -185,7 +238,7 @@ class Program(NaturalKeyModel, Versioned):
     def clean(self):
         # ISO partial dates sort as the days they name: "2012-01" before "2012-01-15" before "2013".
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "A program cannot end before it starts."})
+            raise ValidationError({"end_date": _("A program cannot end before it starts.")})
 
     @property
     def start_display(self):
@@ -197,10 +250,10 @@ class Program(NaturalKeyModel, Versioned):
 
 
 class PartnerRole(models.TextChoices):
-    FUNDING = "funding", "Funding"
-    IMPLEMENTING = "implementing", "Implementing"
-    ACCOUNTABLE = "accountable", "Accountable"
-    EXTENDING = "extending", "Extending"
+    FUNDING = "funding", _("Funding")
+    IMPLEMENTING = "implementing", _("Implementing")
+    ACCOUNTABLE = "accountable", _("Accountable")
+    EXTENDING = "extending", _("Extending")
 
 
 class ProgramPartnerManager(models.Manager):
@@ -213,16 +266,23 @@ class ProgramPartner(models.Model):
 
     Role = PartnerRole
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="participations")
-    organization = models.ForeignKey(
-        "partners.Organization", on_delete=models.PROTECT, related_name="participations"
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="participations"
     )
-    role = models.CharField(max_length=20, choices=PartnerRole.choices)
+    organization = models.ForeignKey(
+        "partners.Organization",
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("organization"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices)
 
     objects = ProgramPartnerManager()
     history = tracked_history()
 
     class Meta:
+        verbose_name = _("program partner")
+        verbose_name_plural = _("program partners")
         ordering = ["program", "role", "organization"]
         constraints = [
             models.UniqueConstraint(

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from releases.models import Release
 from releases.publish import NothingToPublish, publish
@@ -12,7 +13,7 @@ from releases.publish import NothingToPublish, publish
 class PublishForm(forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What this release brings: the reports it adds, the corrections it makes.",
+        help_text=_("What this release brings: the reports it adds, the corrections it makes."),
     )
 
 
@@ -51,12 +52,14 @@ class ReleaseAdmin(admin.ModelAdmin):
             except NothingToPublish as error:
                 form.add_error(None, str(error))
             else:
-                self.message_user(request, f"Published release {release.name}.", messages.SUCCESS)
+                self.message_user(
+                    request, _("Published release %(name)s.") % {"name": release.name}, messages.SUCCESS
+                )
                 return redirect(reverse("admin:releases_release_changelist"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "form": form,
-            "title": "Publish a release",
+            "title": _("Publish a release"),
         }
         return TemplateResponse(request, "admin/releases/release/publish.html", context)

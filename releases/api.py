@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
@@ -59,7 +60,9 @@ def release_bundle(request, name):
     (their SHA-256 is the release's `sha256`)."""
     release = Release.objects.filter(name=name).first()
     if release is None:
-        return Response({"detail": f"No release {name}; see /api/v1/releases/."}, status=404)
+        return Response(
+            {"detail": _("No release %(name)s; see /api/v1/releases/.") % {"name": name}}, status=404
+        )
     response = HttpResponse(bytes(release.bundle), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="carsi-tracker-{release.name}.zip"'
     response["ETag"] = f'"{release.sha256}"'
@@ -82,7 +85,11 @@ def parse_since(raw: str | None) -> changes.Since:
         raise ValidationError(
             {
                 "since": [
-                    f"Give a release name (such as 2026-12-01.1) or an ISO 8601 date or time; got {raw!r}."
+                    _(
+                        "Give a release name (such as 2026-12-01.1) or an ISO 8601 date or time; "
+                        "got %(value)r."
+                    )
+                    % {"value": raw}
                 ]
             }
         )
@@ -99,7 +106,12 @@ def parse_kinds(raw: str | None) -> list[changes.Kind]:
     unknown = [part for part in asked if part not in known]
     if unknown:
         raise ValidationError(
-            {"kind": [f"Unknown kind(s): {', '.join(unknown)}. Choose from: {', '.join(known)}."]}
+            {
+                "kind": [
+                    _("Unknown kind(s): %(unknown)s. Choose from: %(known)s.")
+                    % {"unknown": ", ".join(unknown), "known": ", ".join(known)}
+                ]
+            }
         )
     return [known[part] for part in dict.fromkeys(asked)]
 
@@ -161,7 +173,12 @@ class ChangesView(APIView):
         total = changes.count(selected, since)
         if page_number > 1 and (page_number - 1) * size >= total:
             raise ValidationError(
-                {"page": [f"There is no page {page_number}: {total} changes, {size} a page."]}
+                {
+                    "page": [
+                        _("There is no page %(page)s: %(total)s changes, %(size)s a page.")
+                        % {"page": page_number, "total": total, "size": size}
+                    ]
+                }
             )
         results = changes.page(
             selected, since, (page_number - 1) * size, size, show_users=request.user.is_staff

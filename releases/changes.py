@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import IntegerField, Value
+from django.utils import translation
 from django.utils.text import slugify
 
 from core.formats import decimal_text
 from core.history import historical_models
-from core.versioning import HISTORY_TYPES
+from core.versioning import HISTORY_TYPE_LABELS, HISTORY_TYPES
 from releases.models import Release
 
 # Bookkeeping, not content: left out of what a change shows.
@@ -35,12 +37,10 @@ class Kind:
 
 
 def kinds() -> dict[str, Kind]:
-    return {
-        slugify(str(history.instance_type._meta.verbose_name)): Kind(
-            slugify(str(history.instance_type._meta.verbose_name)), history.instance_type, history
-        )
-        for history in historical_models()
-    }
+    # The slugs are the API's (kind=line-item): made from the English names whatever the reader's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        slugs = [(slugify(str(h.instance_type._meta.verbose_name)), h) for h in historical_models()]
+    return {slug: Kind(slug, history.instance_type, history) for slug, history in slugs}
 
 
 @dataclass
@@ -62,6 +62,10 @@ class Change:
     reason: str
     release: str | None
     changes: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def type_label(self) -> str:
+        return HISTORY_TYPE_LABELS[self.type]
 
 
 class Since:

@@ -3,6 +3,8 @@
 from django.contrib.syndication.views import Feed
 from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from releases import changes
 
@@ -22,7 +24,7 @@ def _describe(entry: changes.FieldChange) -> str:
 
 def _text(value) -> str:
     if value is None or value == []:
-        return "(none)"
+        return _("(none)")
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return str(value)
@@ -30,8 +32,10 @@ def _text(value) -> str:
 
 class ChangesFeed(Feed):
     feed_type = Atom1Feed
-    title = "CARSI Tracker: what changed"
-    subtitle = "Every change to the tracker's figures, programs, sources and disagreements, newest first."
+    title = gettext_lazy("CARSI Tracker: what changed")
+    subtitle = gettext_lazy(
+        "Every change to the tracker's figures, programs, sources and disagreements, newest first."
+    )
 
     def link(self):
         return reverse("api-changes")
@@ -41,14 +45,21 @@ class ChangesFeed(Feed):
         return changes.page(selected, changes.Since(), 0, LATEST, newest_first=True)
 
     def item_title(self, item):
-        fields = ", ".join(entry.field for entry in item.changes) or "no field"
-        return f"{item.kind.title.capitalize()} {item.key} {item.type}: {fields}"
+        fields = ", ".join(entry.field for entry in item.changes) or _("no field")
+        return _("%(kind)s %(key)s %(type)s: %(fields)s") % {
+            "kind": item.kind.title.capitalize(),
+            "key": item.key,
+            "type": item.type_label,
+            "fields": fields,
+        }
 
     def item_description(self, item):
         lines = [_describe(entry) for entry in item.changes]
         if item.reason:
-            lines.append(f"Reason: {item.reason}")
-        lines.append(f"Release: {item.release}" if item.release else "Not in a release yet.")
+            lines.append(_("Reason: %(reason)s") % {"reason": item.reason})
+        lines.append(
+            _("Release: %(name)s") % {"name": item.release} if item.release else _("Not in a release yet.")
+        )
         return "\n".join(lines)
 
     def item_link(self, item):

@@ -4,6 +4,7 @@ import json
 
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from core.release_context import viewing_release
 from releases import asof
@@ -33,19 +34,26 @@ class ReleaseMiddleware:
         if not names:
             return self.get_response(request)
         if len(names) > 1:
-            return _refusal(request, "Give one release, not several.")
+            return _refusal(request, _("Give one release, not several."))
         release = Release.objects.filter(name=names[0]).defer("bundle").first()
         if release is None:
             latest = Release.objects.defer("bundle").latest_release()
-            hint = f" The latest is {latest.name}." if latest else " None has been published yet."
+            hint = (
+                _(" The latest is %(name)s.") % {"name": latest.name}
+                if latest
+                else _(" None has been published yet.")
+            )
             return _refusal(
                 request,
-                f"Unknown release: {names[0]!r}. Releases are named like 2026-12-01.1 "
-                f"(see /api/v1/releases/).{hint}",
+                _("Unknown release: %(name)r. Releases are named like 2026-12-01.1 (see /api/v1/releases/).")
+                % {"name": names[0]}
+                + hint,
             )
         if request.method not in SAFE_METHODS:
             return _refusal(
-                request, f"Release {release.name} is published and read only: write to today's data."
+                request,
+                _("Release %(name)s is published and read only: write to today's data.")
+                % {"name": release.name},
             )
         request.release = release
         token = viewing_release.set(release.name)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class ReleaseQuerySet(models.QuerySet):
@@ -16,19 +17,30 @@ class Release(models.Model):
     that moment as CSV files and a Data Package, stored byte for byte, with their SHA-256.
     """
 
-    number = models.PositiveIntegerField(unique=True, editable=False)
-    name = models.CharField(max_length=20, unique=True, editable=False, help_text="Such as 2026-12-01.1.")
-    published_at = models.DateTimeField(editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
+    name = models.CharField(
+        _("name"), max_length=20, unique=True, editable=False, help_text=_("Such as 2026-12-01.1.")
     )
-    note = models.TextField(help_text="What this release brings: the reports it adds, the corrections.")
-    sha256 = models.CharField("SHA-256 of the bundle", max_length=64, editable=False)
-    bundle = models.BinaryField(editable=False)
+    published_at = models.DateTimeField(_("published at"), editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("published by"),
+    )
+    note = models.TextField(
+        _("note"), help_text=_("What this release brings: the reports it adds, the corrections.")
+    )
+    sha256 = models.CharField(_("SHA-256 of the bundle"), max_length=64, editable=False)
+    bundle = models.BinaryField(_("bundle"), editable=False)
 
     objects = ReleaseQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
         ordering = ["-number"]
         get_latest_by = "number"
 

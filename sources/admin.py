@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import VersionedAdmin
 from sources.models import Source
@@ -18,7 +19,7 @@ class SourceAdmin(VersionedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(line_item_count=models.Count("allocations"))
 
-    @admin.display(description="Line items", ordering="line_item_count")
+    @admin.display(description=_("Line items"), ordering="line_item_count")
     def line_items(self, source):
         url = reverse("admin:funding_allocation_changelist") + f"?source__id__exact={source.pk}"
         return format_html('<a href="{}">{}</a>', url, source.line_item_count)

@@ -82,7 +82,7 @@ def test_a_cited_explanation_explains_it_and_is_in_the_history(editor):
         "status": "explained",
         "explanations-TOTAL_FORMS": "2",
         "explanations-1-position": "1",
-        "explanations-1-text": "The spend plan adds the FY2012 appropriations the commitment preceded.",
+        "explanations-1-text_en": "The spend plan adds the FY2012 appropriations the commitment preceded.",
         "explanations-1-source": spend_plan.pk,
         "explanations-1-locator": "Table: CARSI funding by fiscal year and account",
         "explanations-1-quote": "",

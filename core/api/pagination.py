@@ -4,6 +4,7 @@ from functools import partial
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -17,7 +18,9 @@ def _positive_int_param(request, name):
     except ValueError:
         value = 0
     if value < 1 or str(value) != raw.strip().lstrip("+"):
-        raise ValidationError({name: [f"Must be a whole number of 1 or more; got {raw!r}."]})
+        raise ValidationError(
+            {name: [_("Must be a whole number of 1 or more; got %(value)r.") % {"value": raw}]}
+        )
     return value
 
 

@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 from import_export import fields
 from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from core.admin import SafeExportResource, VersionCheckForm, VersionedAdmin
 from funding.admin.imports import import_urls
@@ -39,7 +41,7 @@ class FundingAccountAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("agencies")
 
-    @admin.display(description="Administered by")
+    @admin.display(description=_("Administered by"))
     def administered_by(self, account):
         return ", ".join(agency.brief for agency in account.agencies.all())
 
@@ -91,11 +93,11 @@ AllocationResource = type(
 
 
 class AmountMixin:
-    @admin.display(description="Amount", ordering="amount")
+    @admin.display(description=_("Amount"), ordering="amount")
     def amount_display(self, obj):
         return format_exact(obj.amount)
 
-    @admin.display(description="Source", ordering="source__key")
+    @admin.display(description=_("Source"), ordering="source__key")
     def source_key(self, obj):
         return obj.source.key
 
@@ -148,14 +150,14 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
+class ReportedFigureAdmin(ExportActionMixin, AmountMixin, TranslationAdmin, VersionedAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 
     list_display = ["key", "amount_display", "qualifier", "stage", "period", "source_key"]
     list_filter = ["stage", "qualifier", "scope", "citations__grade", "source"]
     search_fields = ["key", "label", "citations__quote", "note"]
-    autocomplete_fields = ["donor", "source", "country", "account", "agency"]
+    autocomplete_fields = ["donor", "source", "country", "account", "agency", "translation_source"]
     inlines = [CitationInline]
     list_select_related = ["source"]
     readonly_fields = ["reconciliation"]
@@ -166,7 +168,7 @@ class ReportedFigureAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
         # One reconciliation of every figure per page (two queries), not one per row.
         results = {}
 
-        @admin.display(description="Line items say")
+        @admin.display(description=_("Line items say"))
         def line_items_say(figure):
             if not results:
                 results.update((result.figure.pk, result) for result in reconcile())
@@ -176,14 +178,14 @@ class ReportedFigureAdmin(ExportActionMixin, AmountMixin, VersionedAdmin):
         columns.insert(columns.index("amount_display") + 1, line_items_say)
         return columns
 
-    @admin.display(description="Fiscal years", ordering="fiscal_year_min")
+    @admin.display(description=_("Fiscal years"), ordering="fiscal_year_min")
     def period(self, figure):
         return figure.period_display
 
-    @admin.display(description="Reconciliation with the line items")
+    @admin.display(description=_("Reconciliation with the line items"))
     def reconciliation(self, figure):
         if figure.pk is None:
-            return "Shown once the figure is saved."
+            return _("Shown once the figure is saved.")
         return _verdict_html(reconcile(ReportedFigure.objects.filter(pk=figure.pk))[0])
 
 
@@ -212,22 +214,22 @@ class AllocationInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(VersionedAdmin):
+class ProgramAdmin(TranslationAdmin, VersionedAdmin):
     list_display = ["name", "status", "lead_organization", "start_date", "end_date"]
     list_filter = ["status", "objectives", "countries"]
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["lead_organization", "countries", "sources"]
+    autocomplete_fields = ["lead_organization", "countries", "sources", "translation_source"]
     filter_horizontal = ["objectives"]
     inlines = [ProgramPartnerInline, AllocationInline]
     list_select_related = ["lead_organization"]
     readonly_fields = ["line_item_totals"]
 
-    @admin.display(description="Line-item totals by stage")
+    @admin.display(description=_("Line-item totals by stage"))
     def line_item_totals(self, program):
         rows = Allocation.objects.filter(program=program).totals() if program.pk else []
         if not rows:
-            return "No line items: amount not reported."
+            return _("No line items: amount not reported.")
         return format_html_join(
             "",
             "<div>{}: <strong>{}</strong> ({} line items)</div>",
@@ -261,7 +263,9 @@ class DisagreementSideForm(forms.ModelForm):
                 problems = "; ".join(
                     f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
                 )
-                raise forms.ValidationError(f"These are not line-item filters the API takes: {problems}")
+                raise forms.ValidationError(
+                    _("These are not line-item filters the API takes: %(problems)s") % {"problems": problems}
+                )
         return filters
 
 
@@ -298,18 +302,19 @@ class ExplanationFormSet(forms.BaseInlineFormSet):
             )
 
 
-class ExplanationInline(admin.StackedInline):
+class ExplanationInline(TranslationStackedInline):
     model = Explanation
     formset = ExplanationFormSet
-    autocomplete_fields = ["source"]
+    autocomplete_fields = ["source", "translation_source"]
     extra = 0
 
 
 @admin.register(Disagreement)
-class DisagreementAdmin(VersionedAdmin):
+class DisagreementAdmin(TranslationAdmin, VersionedAdmin):
     list_display = ["key", "title", "status"]
     list_filter = ["status"]
     search_fields = ["key", "title", "explanations__text"]
+    autocomplete_fields = ["translation_source"]
     inlines = [DisagreementSideInline, ExplanationInline]
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat, pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from funding.io.imports import IMPORT_COLUMNS, ImportFileError, import_allocations, read_allocation_csv
 
@@ -78,7 +79,7 @@ def import_view(model_admin, request):
     return TemplateResponse(
         request,
         "admin/funding/allocation/import_form.html",
-        _context(model_admin, request, title="Import line items", form=form),
+        _context(model_admin, request, title=_("Import line items"), form=form),
     )
 
 
@@ -86,7 +87,7 @@ def _confirm(model_admin, request):
     pending = request.session.get(SESSION_KEY)
     if pending is None or pending["token"] != request.POST["token"]:
         messages.error(
-            request, "This preview has expired or was replaced by another upload: upload the file again."
+            request, _("This preview has expired or was replaced by another upload: upload the file again.")
         )
         return redirect(f"{model_admin.admin_site.name}:funding_allocation_import")
     del request.session[SESSION_KEY]
@@ -113,7 +114,7 @@ def _render_preview(model_admin, request, report, *, rows=(), token=None, confir
         _context(
             model_admin,
             request,
-            title="Check the import" if report.ok else "The file cannot be imported",
+            title=_("Check the import") if report.ok else _("The file cannot be imported"),
             report=report,
             new=report.rows - report.unchanged,
             columns=IMPORT_COLUMNS,

@@ -1,4 +1,5 @@
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.editing import VersionedSerializerMixin
@@ -171,7 +172,7 @@ class ReportedFigureSerializer(VersionedSerializerMixin, ModelValidationMixin, s
     def validate_citations(self, citations):
         places = [(citation["source"].pk, citation.get("locator", "")) for citation in citations]
         if len(places) != len(set(places)):
-            raise serializers.ValidationError("The same place in the same source is cited twice.")
+            raise serializers.ValidationError(_("The same place in the same source is cited twice."))
         return citations
 
     @transaction.atomic
@@ -196,11 +197,16 @@ class ReportedFigureSerializer(VersionedSerializerMixin, ModelValidationMixin, s
         citations = attrs.get("citations")
         if citations is None and self.instance is None:
             raise serializers.ValidationError(
-                {"citations": ["Say where the figure is stated: at least the citation of its own source."]}
+                {"citations": [_("Say where the figure is stated: at least the citation of its own source.")]}
             )
         if citations is not None and source not in [citation["source"] for citation in citations]:
             raise serializers.ValidationError(
-                {"citations": [f"The figure's own source ({source.key}) must be among its citations."]}
+                {
+                    "citations": [
+                        _("The figure's own source (%(source)s) must be among its citations.")
+                        % {"source": source.key}
+                    ]
+                }
             )
         return attrs
 

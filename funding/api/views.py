@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import translation
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +16,7 @@ from rest_framework.views import APIView
 from core.api.editing import HistoryMixin, VersionedEditMixin, WriteMixin
 from core.api.renderers import wants_csv
 from core.filters import split_values
+from core.i18n import DOWNLOAD_PARAMETER, download_language, in_default_language
 from core.spreadsheets import stream_csv
 from funding.api.serializers import (
     AllocationSerializer,
@@ -27,6 +30,7 @@ from funding.api.serializers import (
 )
 from funding.choices import Scope
 from funding.dimensions import DIMENSIONS, parse_group_by
+from funding.io.columns import header_in
 from funding.io.exports import LINE_ITEM_COLUMNS, allocation_rows, reconciliation_table, totals_table
 from funding.models import Allocation, Citation, Coverage, Disagreement, FundingAccount, ReportedFigure
 from funding.queries.disagreements import with_sides
@@ -42,6 +46,23 @@ FORMAT_PARAMETER = OpenApiParameter(
     enum=["json", "csv"],
     description="csv: the whole filtered set (not one page) as a streamed CSV download.",
 )
+LANGUAGE_PARAMETER = OpenApiParameter(
+    DOWNLOAD_PARAMETER,
+    OpenApiTypes.STR,
+    enum=["en", "es"],
+    description="With format=csv: the language of the header row (en unless given); the cells are the "
+    "same in either.",
+)
+
+
+def csv_language(request) -> str:
+    """The header language of a CSV download (?lang=), or a 400 naming the parameter."""
+    try:
+        return download_language(request)
+    except ValueError as error:
+        raise ValidationError({DOWNLOAD_PARAMETER: [str(error)]}) from None
+
+
 CSV_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="With format=csv: text/csv, one row per item.")
 
 
@@ -61,7 +82,9 @@ class ReportedFigureViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelView
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER], responses={200: AllocationSerializer(many=True)}),
+    list=extend_schema(
+        parameters=[FORMAT_PARAMETER, LANGUAGE_PARAMETER], responses={200: AllocationSerializer(many=True)}
+    ),
 )
 class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet):
     """Line items: one piece of money of one stage, each citing its source."""
@@ -93,9 +116,12 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
 
     def list(self, request, *args, **kwargs):
         if wants_csv(request):
+            language = csv_language(request)
             queryset = self.filter_queryset(self.get_queryset())
             return stream_csv(
-                "allocations.csv", [column for column, _ in LINE_ITEM_COLUMNS], allocation_rows(queryset)
+                "allocations.csv",
+                header_in(language, [column for column, _ in LINE_ITEM_COLUMNS]),
+                in_default_language(allocation_rows(queryset)),
             )
         return super().list(request, *args, **kwargs)
 
@@ -109,6 +135,7 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
                 + ". Stage is always added: stages are never summed together.",
             ),
             FORMAT_PARAMETER,
+            LANGUAGE_PARAMETER,
         ],
         responses={
             200: TotalsSerializer,
@@ -123,11 +150,15 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
             group_by = parse_group_by(request.query_params.get("group_by", ""))
         except ValueError as error:
             raise ValidationError({"group_by": [str(error)]}) from None
+        language = csv_language(request) if wants_csv(request) else None
         self.filter_queryset(self.get_queryset())
+        if language:
+            with translation.override(settings.LANGUAGE_CODE):
+                header, rows = totals_table(
+                    totals_response(totals_queryset(self.filterset, group_by), group_by)
+                )
+            return stream_csv("totals.csv", header_in(language, header), rows)
         body = totals_response(totals_queryset(self.filterset, group_by), group_by)
-        if wants_csv(request):
-            header, rows = totals_table(body)
-            return stream_csv("totals.csv", header, rows)
         # TotalsSerializer describes this shape in the schema; rows carry only the grouped dimensions.
         return Response(totals_as_json(body))
 
@@ -156,6 +187,7 @@ class ReconciliationView(APIView):
             OpenApiParameter("source", OpenApiTypes.STR, description="Source keys, comma-separated."),
             OpenApiParameter("donor", OpenApiTypes.STR, description="Organization slugs, comma-separated."),
             FORMAT_PARAMETER,
+            LANGUAGE_PARAMETER,
         ],
         responses={200: ReconciliationListSerializer, 400: OpenApiResponse(description="Bad filter value.")},
     )
@@ -169,13 +201,18 @@ class ReconciliationView(APIView):
             errors.update(query.errors)
         if errors:
             raise ValidationError(errors)
-        results = reconcile(figures.qs)
         verdicts = set(query.cleaned_data["verdict"])
+        if wants_csv(request):
+            language = csv_language(request)
+            # The cells are the same in either language: the explanations are written in English.
+            with translation.override(settings.LANGUAGE_CODE):
+                results = [r for r in reconcile(figures.qs) if not verdicts or r.verdict in verdicts]
+                header, rows = reconciliation_table(results)
+                rows = list(rows)
+            return stream_csv("reconciliation.csv", header_in(language, header), rows)
+        results = reconcile(figures.qs)
         if verdicts:
             results = [result for result in results if result.verdict in verdicts]
-        if wants_csv(request):
-            header, rows = reconciliation_table(results)
-            return stream_csv("reconciliation.csv", header, rows)
         return Response({"count": len(results), "results": ReconciliationSerializer(results, many=True).data})
 
 

@@ -7,7 +7,9 @@ shows such a total says so, from these declarations, never from words written in
 
 from django.db import connection
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext, pgettext_lazy
 
+from core.mixed_text import Typed, joined, mixed
 from funding.choices import FiscalYearBasis, Geography, Stage
 from funding.models import Allocation, Coverage
 from sources.models import Source
@@ -19,13 +21,19 @@ def declarations():
 
 def describe(coverage: Coverage) -> str:
     """What one source's line items count, in a sentence written from its declaration."""
-    accounts = and_list([account.code for account in coverage.accounts.all()])
-    agencies = and_list(sorted(agency.brief for agency in coverage.agencies.all()))
-    geography = Geography(coverage.geography).label
-    basis = basis_words([coverage.fiscal_year_basis])
-    return (
-        f"{coverage.source.title}: {coverage.complete_for} ({agencies}; {accounts}; {geography}; "
-        f"fiscal years are years of {basis}; as of {coverage.as_of_display}). {coverage.not_covered}"
+    return mixed(
+        gettext(
+            "%(source)s: %(counts)s (%(agencies)s; %(accounts)s; %(geography)s; fiscal years are years of "
+            "%(basis)s; as of %(date)s). %(not_counted)s"
+        ),
+        source=Typed(coverage.source.title, coverage.source.language),
+        counts=Typed(coverage.complete_for),
+        agencies=typed_list(sorted(agency.brief for agency in coverage.agencies.all())),
+        accounts=and_list([account.code for account in coverage.accounts.all()]),
+        geography=Geography(coverage.geography).label,
+        basis=basis_words([coverage.fiscal_year_basis]),
+        date=coverage.as_of_display,
+        not_counted=Typed(coverage.not_covered),
     )
 
 
@@ -64,7 +72,9 @@ def source_stages(stages) -> set[tuple[int, str]]:
     """(source id, stage) of every source with line items of one of these stages."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(SOURCE_STAGE_PAIRS.format(table=connection.ops.quote_name(Allocation._meta.db_table)))
+            cursor.execute(
+                SOURCE_STAGE_PAIRS.format(table=connection.ops.quote_name(Allocation._meta.db_table))
+            )
             return {(source, stage) for source, stage in cursor.fetchall() if stage in stages}
     # SQLite (no LATERAL): an index probe per source and stage.
     stages = sorted(stages)
@@ -88,14 +98,19 @@ def caveats_by_stage(stages) -> dict[str, list[str]]:
     by_stage = {stage: [] for stage in stages}
     for coverage in declared:
         by_stage[coverage.stage].append(
-            f"{Stage(coverage.stage).label} amounts count {coverage.complete_for}, as of "
-            f"{coverage.as_of_display}, by {FiscalYearBasis(coverage.fiscal_year_basis).label}. "
-            f"{coverage.not_covered}"
+            mixed(
+                gettext("%(stage)s amounts count %(counts)s, as of %(date)s, by %(basis)s. %(not_counted)s"),
+                stage=Stage(coverage.stage).label,
+                counts=Typed(coverage.complete_for),
+                date=coverage.as_of_display,
+                basis=FiscalYearBasis(coverage.fiscal_year_basis).label,
+                not_counted=Typed(coverage.not_covered),
+            )
         )
     for stage in undeclared:
         by_stage[stage].append(
-            f"Some {Stage(stage).label.lower()} line items come from sources that do not declare what they "
-            "count."
+            gettext("Some %(stage)s line items come from sources that do not declare what they count.")
+            % {"stage": str(Stage(stage).label).lower()}
         )
     return by_stage
 
@@ -105,13 +120,32 @@ def caveats(stages) -> list[str]:
     return [sentence for sentences in caveats_by_stage(stages).values() for sentence in sentences]
 
 
+BASIS_WORDS = {
+    FiscalYearBasis.APPROPRIATION: pgettext_lazy("fiscal years are years of", "appropriation"),
+    FiscalYearBasis.TRANSACTION: pgettext_lazy("fiscal years are years of", "the transaction"),
+}
+
+
 def basis_words(bases) -> str:
-    words = [FiscalYearBasis(basis).label.removeprefix("year of ") for basis in bases]
-    return and_list(words)
+    """What fiscal years count, after "years of": "appropriation", "the transaction"."""
+    return and_list([str(BASIS_WORDS[basis]) for basis in bases])
+
+
+def typed_list(names):
+    """and_list of names people typed (in English): the names marked with their language."""
+    names = list(names)
+    if len(names) <= 1:
+        return mixed("%(name)s", name=Typed(names[0])) if names else ""
+    return mixed(
+        gettext("%(items)s and %(last)s"),
+        items=joined(", ", [mixed("%(name)s", name=Typed(name)) for name in names[:-1]]),
+        last=Typed(names[-1]),
+    )
 
 
 def and_list(items) -> str:
-    items = list(items)
+    """'A', 'A and B', 'A, B and C' ("y" in Spanish)."""
+    items = [str(item) for item in items]
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}

@@ -17,9 +17,13 @@ from urllib.parse import urlencode
 from django.db import models
 from django.db.models import Count, Prefetch, Sum
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
+from core.mixed_text import Typed, mixed
 from core.partial_dates import format_partial_date
 from funding.choices import STAGE_ORDER, Geography, Qualifier, Scope, Stage
+from funding.fiscal import fiscal_year_label
 from funding.models import (
     Allocation,
     Citation,
@@ -42,24 +46,25 @@ TOLERANCE = {
     Qualifier.APPROXIMATELY: Decimal("0.05"),
     Qualifier.ALMOST: Decimal("0.05"),
 }
-CLAIM_WORDS = {
-    Qualifier.EXACT: "",
-    Qualifier.APPROXIMATELY: "approximately ",
-    Qualifier.AT_LEAST: "at least ",
-    Qualifier.MORE_THAN: "more than ",
-    Qualifier.ALMOST: "almost ",
-    Qualifier.AT_MOST: "at most ",
+# "the reported approximately $5,000,000": what the figure claims, in the explanations.
+CLAIMS = {
+    Qualifier.EXACT: pgettext_lazy("claim", "the reported %(amount)s"),
+    Qualifier.APPROXIMATELY: pgettext_lazy("claim", "the reported approximately %(amount)s"),
+    Qualifier.AT_LEAST: pgettext_lazy("claim", "the reported at least %(amount)s"),
+    Qualifier.MORE_THAN: pgettext_lazy("claim", "the reported more than %(amount)s"),
+    Qualifier.ALMOST: pgettext_lazy("claim", "the reported almost %(amount)s"),
+    Qualifier.AT_MOST: pgettext_lazy("claim", "the reported at most %(amount)s"),
 }
 # Stages whose figures grow with time: a sum as of an earlier date counts less of them.
 CUMULATIVE = {Stage.ALLOCATED, Stage.OBLIGATED, Stage.DISBURSED}
 
 
 class Verdict(models.TextChoices):
-    AGREES = "agrees", "Agrees"
-    DISAGREES = "disagrees", "Disagrees"
-    PARTIAL_COVERAGE = "partial_coverage", "Line items cover part of it"
-    NO_LINE_ITEMS = "no_line_items", "No line items"
-    NOT_COMPARABLE = "not_comparable", "Not comparable"
+    AGREES = "agrees", _("Agrees")
+    DISAGREES = "disagrees", _("Disagrees")
+    PARTIAL_COVERAGE = "partial_coverage", _("Line items cover part of it")
+    NO_LINE_ITEMS = "no_line_items", _("No line items")
+    NOT_COMPARABLE = "not_comparable", _("Not comparable")
 
 
 @dataclass(frozen=True)
@@ -208,13 +213,13 @@ class _Context:
 def _comparable(figure) -> str | None:
     """Why no line items can be set beside the figure, or None if they can."""
     if figure.scope == Scope.NOT_CARSI:
-        return "Not CARSI money: shown for comparison, never reconciled against CARSI line items."
+        return gettext("Not CARSI money: shown for comparison, never reconciled against CARSI line items.")
     if figure.scope == Scope.CONTEXT:
-        return "Context that takes in more than CARSI: shown for comparison only."
+        return gettext("Context that takes in more than CARSI: shown for comparison only.")
     if figure.not_comparable_reason:
-        return figure.not_comparable_reason
+        return mixed("%(reason)s", reason=Typed(figure.not_comparable_reason))
     if figure.fiscal_year_min is None and figure.fiscal_year_max is None:
-        return "The source states no period, so no line items can be matched."
+        return gettext("The source states no period, so no line items can be matched.")
     return None
 
 
@@ -243,21 +248,22 @@ def _reconcile_one(figure: ReportedFigure, context: _Context) -> Reconciliation:
     other_stages = {
         stage: sums[stage] for stage in sorted(sums, key=STAGE_ORDER.__getitem__) if stage != figure.stage
     }
-    stage_name = Stage(figure.stage).label.lower()
+    stage_name = str(Stage(figure.stage).label).lower()
 
     if not counts[figure.stage]:
-        explanation = f"No {stage_name} line items for {figure.period_display}."
+        explanation = gettext("No %(stage)s line items for %(period)s.") % {
+            "stage": stage_name,
+            "period": figure.period_display,
+        }
         if other_stages:
-            explanation += (
-                " Line items of other stages for the same period: "
-                + "; ".join(
-                    f"{Stage(stage).label.lower()} {format_exact(amount)}"
+            explanation += " " + gettext("Line items of other stages for the same period: %(sums)s.") % {
+                "sums": "; ".join(
+                    f"{str(Stage(stage).label).lower()} {format_exact(amount)}"
                     for stage, amount in other_stages.items()
                 )
-                + "."
-            )
+            }
         if disagreements:
-            explanation += " See the disagreement it takes part in."
+            explanation += " " + gettext("See the disagreement it takes part in.")
         return Reconciliation(
             figure,
             Verdict.NO_LINE_ITEMS,
@@ -273,26 +279,36 @@ def _reconcile_one(figure: ReportedFigure, context: _Context) -> Reconciliation:
     coverage = compare_coverage(figure, context)
     partial = coverage.partial
     agrees = _agrees(figure.qualifier, figure.amount, total)
-    claim = f"the reported {CLAIM_WORDS[figure.qualifier]}{format_exact(figure.amount)}"
-    added = f"{stage_name.capitalize()} line items add up to {format_exact(total)}"
+    words = {
+        "claim": CLAIMS[figure.qualifier] % {"amount": format_exact(figure.amount)},
+        "added": gettext("%(Stage)s line items add up to %(sum)s")
+        % {"Stage": stage_name.capitalize(), "sum": format_exact(total)},
+    }
     if not partial:
         verdict = Verdict.AGREES if agrees else Verdict.DISAGREES
         if not agrees:
-            explanation = f"{added}, which does not agree with {claim}."
+            explanation = gettext("%(added)s, which does not agree with %(claim)s.") % words
         elif figure.qualifier in TOLERANCE:
-            within = (TOLERANCE[figure.qualifier] * 100).normalize()
-            explanation = f"{added}, which agrees with {claim} within {within}%."
+            words["within"] = f"{(TOLERANCE[figure.qualifier] * 100).normalize()}%"
+            explanation = gettext("%(added)s, which agrees with %(claim)s within %(within)s.") % words
         else:
-            explanation = f"{added}, which agrees with {claim}."
+            explanation = gettext("%(added)s, which agrees with %(claim)s.") % words
     elif agrees and figure.qualifier in (Qualifier.AT_LEAST, Qualifier.MORE_THAN):
         verdict = Verdict.AGREES
-        explanation = f"{added}, which reaches {claim} although they count only part of that money."
+        explanation = (
+            gettext("%(added)s, which reaches %(claim)s although they count only part of that money.") % words
+        )
     elif _exceeds(figure.qualifier, figure.amount, total):
         verdict = Verdict.DISAGREES
-        explanation = f"{added}, which already exceeds {claim} although they count only part of that money."
+        explanation = (
+            gettext("%(added)s, which already exceeds %(claim)s although they count only part of that money.")
+            % words
+        )
     else:
         verdict = Verdict.PARTIAL_COVERAGE
-        explanation = f"{added}: part of {claim}, since they count only part of that money."
+        explanation = (
+            gettext("%(added)s: part of %(claim)s, since they count only part of that money.") % words
+        )
     return Reconciliation(
         figure,
         verdict,
@@ -356,7 +372,7 @@ def compare_coverage(figure: ReportedFigure, context: _Context) -> CoverageCompa
             line_items_as_of=None,
             figure_as_of=figure.as_of,
             fiscal_year_basis={"line_items": [], "figure": figure.fiscal_year_basis or None},
-            notes=["The sources of these line items declare nothing of what they count."],
+            notes=[gettext("The sources of these line items declare nothing of what they count.")],
             sources=[],
             undeclared=True,
         )
@@ -381,13 +397,23 @@ def compare_coverage(figure: ReportedFigure, context: _Context) -> CoverageCompa
                 missing_agencies.setdefault(agency.slug, (agency, []))[1].append(account.code)
     if missing_accounts:
         missing.append({"dimension": "account", "values": sorted(missing_accounts)})
-        notes.append(f"No line items of {_and(sorted(missing_accounts))} are counted.")
+        notes.append(
+            gettext("No line items of %(accounts)s are counted.")
+            % {"accounts": _and(sorted(missing_accounts))}
+        )
     if missing_agencies:
         missing.append({"dimension": "agency", "values": sorted(missing_agencies)})
         notes.append(
-            "Not counted: "
-            + _and([f"{agency.brief}'s {_and(codes)}" for agency, codes in missing_agencies.values()])
-            + "."
+            gettext("Not counted: %(money)s.")
+            % {
+                "money": _and(
+                    [
+                        gettext("%(agency)s's %(accounts)s")
+                        % {"agency": agency.brief, "accounts": _and(codes)}
+                        for agency, codes in missing_agencies.values()
+                    ]
+                )
+            }
         )
     if first is not None and last is not None:
         years = [
@@ -397,20 +423,31 @@ def compare_coverage(figure: ReportedFigure, context: _Context) -> CoverageCompa
         ]
         if years:
             missing.append({"dimension": "fiscal_year", "values": years})
-            notes.append(f"No line items for {_and([f'FY{year}' for year in years])}.")
+            notes.append(
+                gettext("No line items for %(years)s.")
+                % {"years": _and([fiscal_year_label(y) for y in years])}
+            )
     geographies = {coverage.geography for coverage in declared}
     if figure.country_id and not geographies & {Geography.BY_COUNTRY}:
         missing.append({"dimension": "country", "values": [figure.country.iso2]})
-        notes.append(f"The line items are not by country: {figure.country.name}'s own are not told apart.")
+        notes.append(
+            gettext("The line items are not by country: %(country)s's own are not told apart.")
+            % {"country": figure.country.local_name}
+        )
     elif not figure.country_id and declared and geographies == {Geography.REGIONAL}:
         missing.append({"dimension": "country", "values": context.carsi_countries})
-        notes.append("The line items are regional only: no country's own money is counted.")
+        notes.append(gettext("The line items are regional only: no country's own money is counted."))
     programs = [coverage.program for coverage in declared]
     if declared and all(programs):
         covered = sorted({program.slug for program in programs})
         missing.append({"dimension": "program", "values": [], "covered_only": covered})
         names = _and(sorted({program.name for program in programs}))
-        notes.append(f"The line items are of {names} only: every other program is missing.")
+        notes.append(
+            mixed(
+                gettext("The line items are of %(programs)s only: every other program is missing."),
+                programs=Typed(names),
+            )
+        )
     as_of = max((coverage.as_of for coverage in declared), default=None)
     comparison = CoverageComparison(
         missing=missing,
@@ -426,18 +463,25 @@ def compare_coverage(figure: ReportedFigure, context: _Context) -> CoverageCompa
     )
     if comparison.earlier:
         notes.append(
-            f"The line items stand at {format_partial_date(comparison.line_items_as_of)}; "
-            f"the figure at {format_partial_date(figure.as_of)}."
+            gettext("The line items stand at %(line_items)s; the figure at %(figure)s.")
+            % {
+                "line_items": format_partial_date(comparison.line_items_as_of),
+                "figure": format_partial_date(figure.as_of),
+            }
         )
     if comparison.other_basis:
         line_items = _basis_words(comparison.fiscal_year_basis["line_items"])
         notes.append(
-            f"The line items' fiscal years are years of {line_items}; "
-            f"the figure's, years of {_basis_words([figure.fiscal_year_basis])}."
+            gettext(
+                "The line items' fiscal years are years of %(line_items)s; the figure's, years of %(figure)s."
+            )
+            % {"line_items": line_items, "figure": _basis_words([figure.fiscal_year_basis])}
         )
     notes.extend(describe(coverage) for coverage in declared)
     if comparison.undeclared:
         notes.append(
-            "Some line items come from sources that declare no coverage: what they count is not known."
+            gettext(
+                "Some line items come from sources that declare no coverage: what they count is not known."
+            )
         )
     return comparison

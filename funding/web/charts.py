@@ -88,7 +88,7 @@ class Tick:
 
     @property
     def label(self):
-        return format_short(self.value) if self.value else "$0"
+        return format_short(self.value) if self.value else format_exact(self.value)
 
 
 @dataclass
@@ -104,11 +104,18 @@ class Chart:
     plot_bottom: float
 
 
+def _text_width(labels) -> int:
+    """About how wide the longest of these labels is drawn at the charts' font size, in pixels."""
+    return 7 * max((len(label) for label in labels), default=0)
+
+
 def stacked_columns(bars: list[Bar], legend: list[tuple[int, str]], *, width=560, height=300) -> Chart:
     """Vertical bars, one per bar, each split into its segments from the bottom up."""
-    left, right, top, bottom = 64, width - 12, 24, height - 36
     maximum = max((bar.total for bar in bars), default=Decimal(0))
     ticks = nice_ticks(maximum)
+    # Room on the left for the longest axis label ("$150M", "150 M US$" in Spanish).
+    left = max(64, _text_width(Tick(value, 0).label for value in ticks) + 16)
+    right, top, bottom = width - 12, 24, height - 36
     scale_top = ticks[-1] or Decimal(1)
     slot = (right - left) / max(len(bars), 1)
     for index, bar in enumerate(bars):
@@ -128,7 +135,8 @@ def stacked_columns(bars: list[Bar], legend: list[tuple[int, str]], *, width=560
 
 def horizontal_bars(bars: list[Bar], *, width=560, row_height=30, label_width=150) -> Chart:
     """One horizontal bar per row, labelled on the left, amount on the right."""
-    left, right, top = label_width, width - 64, 8
+    # Room on the right for the longest amount ("$4.2M", "4,2 M US$" in Spanish).
+    left, right, top = label_width, width - max(64, _text_width(bar.total_short for bar in bars) + 16), 8
     height = top + row_height * len(bars) + 8
     maximum = max((bar.total for bar in bars), default=Decimal(0)) or Decimal(1)
     for index, bar in enumerate(bars):

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.api.pagination import IdPagePaginator
 from core.filters import split_values
@@ -16,21 +18,23 @@ from funding.models import Allocation
 from funding.queries.coverage import caveats
 from funding.queries.filters import AllocationFilter
 from funding.queries.subtotals import totals_queryset
+from partners.models import territory_name
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 SCALAR_FILTERS = ["fiscal_year", "fiscal_year_min", "fiscal_year_max", "amount_min", "amount_max", "search"]
 # (ordering parameter, column heading)
 SORTABLE_COLUMNS = [
-    ("fiscal_year", "Fiscal year"),
-    ("stage", "Stage"),
-    ("amount", "Amount"),
-    ("country", "Country"),
-    ("account", "Account"),
-    ("program", "Program"),
-    ("donor", "Donor"),
-    ("source", "Source"),
+    ("fiscal_year", _("Fiscal year")),
+    ("stage", _("Stage")),
+    ("amount", _("Amount")),
+    ("country", _("Country")),
+    ("account", _("Account")),
+    ("program", _("Program")),
+    ("donor", _("Donor")),
+    ("source", _("Source")),
 ]
+NUMERIC_COLUMNS = {"amount"}
 
 
 def _with_line_items(queryset, field):
@@ -43,7 +47,8 @@ def _choice_label(dimension, row) -> str:
         return str(row)
     if dimension.choice_label == "key":
         return str(getattr(row, dimension.model.NATURAL_KEY))
-    return getattr(row, dimension.model.LABEL_FIELD)
+    # A country by its name in the reader's language (CLDR), other rows by their label.
+    return getattr(row, "local_name", None) or getattr(row, dimension.model.LABEL_FIELD)
 
 
 def filter_choices() -> dict:
@@ -64,12 +69,25 @@ def filter_choices() -> dict:
     return choices
 
 
+def _choice_language(dimension) -> str | None:
+    """The language of a menu's labels when they are names people typed in English (organizations,
+    accounts, source keys); None when the reader's language has them (countries, stages, programs)."""
+    if dimension.model is None or hasattr(dimension.model, "local_name"):
+        return None
+    if any(hasattr(dimension.model, f"{field.name}_en") for field in dimension.model._meta.fields):
+        return None  # its texts have a version per language (django-modeltranslation)
+    return settings.LANGUAGE_CODE
+
+
 def filter_fields(choices: dict, selected: dict) -> list[dict]:
     """The filter form's fields, in the registry's order: the template renders what it is given."""
     return [
         {
             "name": name,
             "title": DIMENSIONS[name].title,
+            "any": DIMENSIONS[name].any_label,
+            "language": _choice_language(DIMENSIONS[name]),
+            "none_value": DIMENSIONS[name].none_value,
             "choices": options,
             "selected": selected[name],
             "checkboxes": DIMENSIONS[name].checkboxes,
@@ -83,6 +101,7 @@ class SortLink:
     heading: str
     url: str
     direction: str  # "ascending", "descending" or "" (for aria-sort)
+    numeric: bool = False
 
 
 def sort_links(querydict) -> list[SortLink]:
@@ -99,7 +118,7 @@ def sort_links(querydict) -> list[SortLink]:
         query = querydict.copy()
         query.setlist("ordering", [target])
         query.pop("page", None)
-        links.append(SortLink(heading, "?" + query.urlencode(), direction))
+        links.append(SortLink(heading, "?" + query.urlencode(), direction, name in NUMERIC_COLUMNS))
     return links
 
 
@@ -138,7 +157,9 @@ def pivots(queryset, dimension: str, base_filters: dict) -> list[Pivot]:
             rows.append(
                 {
                     "key": key,
-                    "label": row[label_name] if label_name else key,
+                    "label": territory_name(key, row[label_name])
+                    if dimension == "country"
+                    else (row[label_name] if label_name else key),
                     "cells": [_cell(cells.get((key, year)), base_filters) for year in years],
                     "total": _cell(row, base_filters),
                 }
@@ -205,6 +226,7 @@ def explore(querydict):
     pivot = querydict.get("pivot")
     if pivot in PIVOT_DIMENSIONS:
         context["pivot"] = pivot
+        context["pivot_title"] = DIMENSIONS[pivot].title
         context["pivots"] = pivots(totals_queryset(filterset, [pivot, "fiscal_year"]), pivot, base_filters)
     context["pivot_choices"] = [(name, DIMENSIONS[name].title) for name in PIVOT_DIMENSIONS]
     query = querydict.copy()

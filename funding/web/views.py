@@ -1,15 +1,17 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from core.versioning import history_entries
 from funding.choices import Scope, Stage
-from funding.fiscal import CARSI_FIRST_YEAR, CARSI_LAST_YEAR
+from funding.fiscal import CARSI_FIRST_YEAR, CARSI_LAST_YEAR, fiscal_year_label
 from funding.links import row_url
 from funding.models import Allocation, FundingAccount, ReportedFigure, Subtotal
 from funding.queries.coverage import caveats_by_stage, declarations, describe
 from funding.queries.reconciliation import Verdict, reconcile
 from funding.web.charts import Bar, Segment, horizontal_bars, stacked_columns
 from funding.web.explorer import detail_line_items, explore
+from partners.models import territory_name
 from sources.models import Source
 
 
@@ -31,13 +33,13 @@ def dashboard(request):
         year = per_year.setdefault(row["fiscal_year"], {"fiscal_year": row["fiscal_year"], "amount": 0})
         year["amount"] += row["amount"]
     bars = {
-        year: Bar(f"FY{year}", total["amount"], row_url(total | {"stage": Stage.APPROPRIATED}))
+        year: Bar(fiscal_year_label(year), total["amount"], row_url(total | {"stage": Stage.APPROPRIATED}))
         for year, total in sorted(per_year.items())
     }
     for row in appropriated:
         bars[row["fiscal_year"]].segments.append(
             Segment(
-                row["account"] or "No account", row["amount"], row_url(row), series.get(row["account"], 0)
+                row["account"] or _("No account"), row["amount"], row_url(row), series.get(row["account"], 0)
             )
         )
     used = {row["account"] for row in appropriated}
@@ -49,7 +51,7 @@ def dashboard(request):
     disbursement_chart = horizontal_bars(
         [
             Bar(
-                row["country_name"],
+                territory_name(row["country"], row["country_name"]),
                 row["amount"],
                 row_url(row, **years),
                 css_class="" if row["country"] else "regional",

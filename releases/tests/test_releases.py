@@ -130,7 +130,7 @@ def test_pages_say_which_data_they_show(client, first, edited):
     assert f'Data as of release <a href="/changes/">{edited.name}</a>.' in page
     assert (
         f'Cite: CARSI Tracker, release {edited.name}, <a href="http://testserver/reconciliation/?release='
-        f'{edited.name}#fy2012-commitment">'
+        f'{edited.name}#fy2012-commitment" translate="no">'
     ) in page
     old = client.get("/reconciliation/", {"release": first.name}).content.decode()
     assert f"<strong>Release {first.name}</strong>" in old

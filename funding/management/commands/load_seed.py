@@ -22,5 +22,10 @@ class Command(BaseCommand):
             f"Seed data: {report.added} reference objects added, {report.present} already present; "
             f"{allocations.created} line items added, {allocations.unchanged} already present."
         )
+        if report.translated:
+            self.stdout.write(
+                f"{report.translated} stored objects given their texts in another language "
+                "(fixtures/translations/)."
+            )
         for note in report.notes:
             self.stdout.write(note)
