@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def ensure_subtotal_triggers(sender, using, plan=None, **kwargs):
@@ -22,7 +23,7 @@ def ensure_roles(sender, using, plan=None, apps=None, **kwargs):
 
 class FundingConfig(AppConfig):
     name = "funding"
-    verbose_name = "Funding: accounts, line items, reported figures"
+    verbose_name = _("Funding: accounts, line items, reported figures")
 
     def ready(self):
         post_migrate.connect(ensure_subtotal_triggers, sender=self)

@@ -122,7 +122,7 @@ def test_every_page_in_spanish_has_no_english_interface_word(browser, site, widt
             left[path] = sorted(found)
         if tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") > 0:
             overflowing.append(path)
-        name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").split("?")[0]) or "dashboard"
+        name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").split("?")[0].lower()) or "dashboard"
         screenshot(tab, f"es-{name}-{width}")
     context.close()
     assert left == {}
