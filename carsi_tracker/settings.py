@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "axes",
+    "corsheaders",
     # What knows no CARSI concept: versions and history, API plumbing, backup and restore.
     "core",
     "partners",
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Any site may read the API from a browser (GET, no credentials); none may write through one.
+    "core.cors.ReadOnlyCorsMiddleware",
     # Static files from the app itself, compressed and cached for a year under hashed names.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -244,6 +247,13 @@ else:
         },
     }
 API_ANON_RATE = env_rate("DJANGO_API_ANON_RATE", default="120/minute")
+
+# Cross-origin reads of the API (core.cors): any origin, no cookies or credentials, safe methods only.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["Content-Disposition", "Content-Language", "Retry-After"]
 
 REST_FRAMEWORK = {
     # Token first: an anonymous write is answered 401 with a WWW-Authenticate header.
