@@ -32,7 +32,13 @@ class _Echo:
         return value
 
 
-def stream_csv(filename: str, header: list[str], rows: Iterable[Iterable]) -> StreamingHttpResponse:
+# A UTF-8 byte-order mark: what Excel needs to read a CSV as UTF-8 ("FY2008–2011", not "FY2008â€“2011").
+BOM = "\ufeff"
+
+
+def stream_csv(
+    filename: str, header: list[str], rows: Iterable[Iterable], *, bom: bool = False
+) -> StreamingHttpResponse:
     """A CSV download written row by row as the rows arrive, never held whole in memory.
 
     The first row is read before the answer starts: a database that fails is then a 503 (see
@@ -44,7 +50,7 @@ def stream_csv(filename: str, header: list[str], rows: Iterable[Iterable]) -> St
     writer = csv.writer(_Echo())
 
     def lines():
-        yield writer.writerow(header)
+        yield (BOM if bom else "") + writer.writerow(header)
         for row in chain(first, rows):
             yield writer.writerow([csv_cell(value) for value in row])
 

@@ -213,3 +213,17 @@ def test_the_projects_catalogs_are_complete():
         [sys.executable, str(ROOT / "scripts" / "messages.py"), "check"], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_the_spanish_explorer_downloads_a_spanish_header_and_offers_excel_its_bom(client):
+    html = page(client, "/es/allocations/?country=GT")
+    assert 'href="/api/v1/allocations/?country=GT&amp;format=csv&amp;lang=es"' in html
+    assert 'href="/api/v1/allocations/?country=GT&amp;format=csv&amp;lang=es&amp;bom=1"' in html
+
+
+def test_a_csv_for_excel_starts_with_a_byte_order_mark(client):
+    plain = b"".join(client.get("/api/v1/allocations/", {"format": "csv"}).streaming_content)
+    excel = b"".join(client.get("/api/v1/allocations/", {"format": "csv", "bom": "1"}).streaming_content)
+    assert not plain.startswith(b"\xef\xbb\xbf") and excel == b"\xef\xbb\xbf" + plain
+    refused = client.get("/api/v1/reconciliation/", {"format": "csv", "bom": "yes"})
+    assert refused.status_code == 400 and "bom" in refused.content.decode()

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -46,6 +47,13 @@ FORMAT_PARAMETER = OpenApiParameter(
     enum=["json", "csv"],
     description="csv: the whole filtered set (not one page) as a streamed CSV download.",
 )
+BOM_PARAMETER = OpenApiParameter(
+    "bom",
+    OpenApiTypes.STR,
+    enum=["1", "0"],
+    description="With format=csv: 1 starts the file with a UTF-8 byte-order mark, so that Excel reads it "
+    "as UTF-8.",
+)
 LANGUAGE_PARAMETER = OpenApiParameter(
     DOWNLOAD_PARAMETER,
     OpenApiTypes.STR,
@@ -53,6 +61,21 @@ LANGUAGE_PARAMETER = OpenApiParameter(
     description="With format=csv: the language of the header row (en unless given); the cells are the "
     "same in either.",
 )
+
+
+def csv_bom(request) -> bool:
+    """?bom=1: the CSV starts with a byte-order mark (for Excel); anything but 1 or 0 is a 400."""
+    value = request.query_params.get("bom", "0")
+    if value not in ("0", "1"):
+        raise ValidationError(
+            {
+                "bom": [
+                    _("Give 1 for a byte-order mark (for Excel) or 0 for none; got %(value)r.")
+                    % {"value": value}
+                ]
+            }
+        )
+    return value == "1"
 
 
 def csv_language(request) -> str:
@@ -83,7 +106,8 @@ class ReportedFigureViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelView
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[FORMAT_PARAMETER, LANGUAGE_PARAMETER], responses={200: AllocationSerializer(many=True)}
+        parameters=[FORMAT_PARAMETER, LANGUAGE_PARAMETER, BOM_PARAMETER],
+        responses={200: AllocationSerializer(many=True)},
     ),
 )
 class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet):
@@ -122,6 +146,7 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
                 "allocations.csv",
                 header_in(language, [column for column, _ in LINE_ITEM_COLUMNS]),
                 in_default_language(allocation_rows(queryset)),
+                bom=csv_bom(request),
             )
         return super().list(request, *args, **kwargs)
 
@@ -136,6 +161,7 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
             ),
             FORMAT_PARAMETER,
             LANGUAGE_PARAMETER,
+            BOM_PARAMETER,
         ],
         responses={
             200: TotalsSerializer,
@@ -157,7 +183,7 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
                 header, rows = totals_table(
                     totals_response(totals_queryset(self.filterset, group_by), group_by)
                 )
-            return stream_csv("totals.csv", header_in(language, header), rows)
+            return stream_csv("totals.csv", header_in(language, header), rows, bom=csv_bom(request))
         body = totals_response(totals_queryset(self.filterset, group_by), group_by)
         # TotalsSerializer describes this shape in the schema; rows carry only the grouped dimensions.
         return Response(totals_as_json(body))
@@ -188,6 +214,7 @@ class ReconciliationView(APIView):
             OpenApiParameter("donor", OpenApiTypes.STR, description="Organization slugs, comma-separated."),
             FORMAT_PARAMETER,
             LANGUAGE_PARAMETER,
+            BOM_PARAMETER,
         ],
         responses={200: ReconciliationListSerializer, 400: OpenApiResponse(description="Bad filter value.")},
     )
@@ -209,7 +236,7 @@ class ReconciliationView(APIView):
                 results = [r for r in reconcile(figures.qs) if not verdicts or r.verdict in verdicts]
                 header, rows = reconciliation_table(results)
                 rows = list(rows)
-            return stream_csv("reconciliation.csv", header_in(language, header), rows)
+            return stream_csv("reconciliation.csv", header_in(language, header), rows, bom=csv_bom(request))
         results = reconcile(figures.qs)
         if verdicts:
             results = [result for result in results if result.verdict in verdicts]

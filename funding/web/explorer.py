@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import translation
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -232,7 +233,12 @@ def explore(querydict):
     query = querydict.copy()
     query.pop("page", None)
     context["query_without_page"] = query.urlencode()
+    # The page's language names the file's columns (?lang=); the cells are the same in either.
+    language = translation.get_language()
+    csv_language = f"lang={language}" if language != settings.LANGUAGE_CODE else ""
     context["csv_url"] = at_release(
-        reverse("api-allocation-list") + "?" + "&".join(filter(None, [filter_query(querydict), "format=csv"]))
+        reverse("api-allocation-list")
+        + "?"
+        + "&".join(filter(None, [filter_query(querydict), "format=csv", csv_language]))
     )
     return context
