@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import translation
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.api.pagination import IdPagePaginator
