@@ -264,7 +264,11 @@ REST_FRAMEWORK = {
     # Anyone reads; writing needs the model's add/change/delete permission.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     # Where edits are versioned, a stale one is a 409/412 naming the version (core.versioning).
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # An unknown query parameter is a 400 naming it (core.api.parameters), before any filter runs.
+    "DEFAULT_FILTER_BACKENDS": [
+        "core.api.parameters.KnownParameters",
+        "django_filters.rest_framework.DjangoFilterBackend",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pagination",
     "DEFAULT_PARSER_CLASSES": [
         "core.api.parsers.JSONParser",

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import _positive_int_param
+from core.api.parameters import refuse_unknown
 from releases import changes
 from releases.models import Release
 
@@ -166,6 +167,7 @@ class ChangesView(APIView):
         responses={200: ChangePageSerializer},
     )
     def get(self, request):
+        refuse_unknown(request, {"since", "kind", "page", "page_size"})
         since = parse_since(request.query_params.get("since"))
         selected = parse_kinds(request.query_params.get("kind"))
         page_number = _positive_int_param(request, "page") or 1

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.editing import HistoryMixin, VersionedEditMixin, WriteMixin
+from core.api.parameters import known_parameters, refuse_unknown
 from core.api.renderers import wants_csv
 from core.filters import split_values
 from core.i18n import DOWNLOAD_PARAMETER, download_language, in_default_language
@@ -118,6 +119,10 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
     filterset_class = AllocationFilter
     lookup_value_regex = "[0-9]+"
 
+    @property
+    def extra_query_parameters(self):
+        return {"group_by"} if self.action == "totals" else set()
+
     def get_queryset(self):
         # One line item: its related rows joined; a page of them: read a table at a time.
         return super().get_queryset().for_page() if self.action == "list" else super().get_queryset()
@@ -127,6 +132,7 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
         self.filterset = None
         if not self.filter_backends:  # actions that take no filters (the history)
             return queryset
+        refuse_unknown(self.request, known_parameters(self, self.request, queryset))
         self.filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
         if self.filterset is None:
             return queryset
@@ -219,6 +225,7 @@ class ReconciliationView(APIView):
         responses={200: ReconciliationListSerializer, 400: OpenApiResponse(description="Bad filter value.")},
     )
     def get(self, request):
+        refuse_unknown(request, {*ReportedFigureFilter.base_filters, "verdict"})
         figures = ReportedFigureFilter(request.query_params, queryset=ReportedFigure.objects.all())
         query = ReconciliationQuery({"verdict": split_values(request.query_params.getlist("verdict"))})
         errors = {}
