@@ -25,6 +25,28 @@ DEFAULT = settings.LANGUAGE_CODE
 COOKIE_AGE = 365 * 24 * 60 * 60
 
 
+def active_language() -> str:
+    """The request's language, as a base code: 'es' (for 'es' or 'es-gt')."""
+    return (translation.get_language() or DEFAULT).split("-")[0]
+
+
+def cldr_locale() -> str | None:
+    """The Babel locale of the active language; None for the default one, whose forms are the
+    tracker's own ("$496.5M", "6 March 2012")."""
+    language = active_language()
+    return None if language == DEFAULT else language
+
+
+def translated_fields(model) -> list[str]:
+    """The fields of `model` that carry a column per language (django-modeltranslation), if any."""
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        return list(translator.get_options_for_model(model).get_field_names())
+    except NotRegistered:
+        return []
+
+
 def path_language(path: str) -> str:
     """The language a page's path is in: its prefix's, or the default for an unprefixed path."""
     return translation.get_language_from_path(path) or DEFAULT

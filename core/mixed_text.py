@@ -9,7 +9,8 @@ import re
 
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+
+from core.i18n import active_language
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -28,7 +29,7 @@ class MixedText(str):
         return text
 
     def __html__(self):
-        page = (get_language() or "en").split("-")[0]
+        page = active_language()
         return mark_safe(
             "".join(
                 format_html('<span lang="{}">{}</span>', language, part)

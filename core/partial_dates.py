@@ -8,10 +8,10 @@ import datetime
 import re
 
 from babel.dates import format_date, format_skeleton, get_month_names
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core.i18n import cldr_locale
 
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
 
@@ -46,8 +46,7 @@ def format_partial_date(value: str) -> str:
     if month is None:
         return year
     date = datetime.date(int(year), int(month), int(day or 1))
-    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    if language != "en":
+    if language := cldr_locale():
         if day is None:
             return format_skeleton("yMMMM", date, locale=language)
         return format_date(date, "long", locale=language)

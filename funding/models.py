@@ -17,6 +17,7 @@ from funding.dimensions import SUBTOTAL_DIMENSIONS
 from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, format_fiscal_years, validate_fiscal_year
 from funding.totals import grouped_totals
 from sources.choices import Grade
+from sources.models import TranslatedTexts
 
 MONEY = {"max_digits": 15, "decimal_places": 2}
 POSITIVE_AMOUNT = MinValueValidator(
@@ -366,7 +367,7 @@ class Subtotal(models.Model):
         return f"{self.key}: {self.amount} ({self.line_items} line items)"
 
 
-class ReportedFigure(NaturalKeyModel, Versioned):
+class ReportedFigure(NaturalKeyModel, Versioned, TranslatedTexts):
     """A claim a source makes about a total, to be reconciled against the line items."""
 
     NATURAL_KEY = "key"
@@ -460,18 +461,6 @@ class ReportedFigure(NaturalKeyModel, Versioned):
     note = models.TextField(_("note"), blank=True)
 
     objects = NaturalKeyManager()
-    translation_source = models.ForeignKey(
-        "sources.Source",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("source of the translation"),
-        help_text=_(
-            "The document that gives the Spanish version of these texts, if it is an official one; "
-            "empty: the tracker's own unofficial translation."
-        ),
-    )
     # history: registered in translation.py, after the Spanish columns
 
     class Meta:
@@ -659,7 +648,7 @@ class Coverage(NaturalKeyModel, Versioned):
         return format_partial_date(self.as_of)
 
 
-class Disagreement(NaturalKeyModel, Versioned):
+class Disagreement(NaturalKeyModel, Versioned, TranslatedTexts):
     """Two or more public figures that should be one and are not: shown as such, never smoothed over."""
 
     NATURAL_KEY = "key"
@@ -674,18 +663,6 @@ class Disagreement(NaturalKeyModel, Versioned):
     note = models.TextField(_("note"), blank=True)
 
     objects = NaturalKeyManager()
-    translation_source = models.ForeignKey(
-        "sources.Source",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("source of the translation"),
-        help_text=_(
-            "The document that gives the Spanish version of these texts, if it is an official one; "
-            "empty: the tracker's own unofficial translation."
-        ),
-    )
     # history: registered in translation.py, after the Spanish columns
 
     class Meta:
@@ -756,7 +733,7 @@ class DisagreementSide(models.Model):
     natural_key.dependencies = ["funding.disagreement", "funding.reportedfigure"]
 
 
-class Explanation(models.Model):
+class Explanation(TranslatedTexts):
     """Why a disagreement is what it is, cited and graded like any figure."""
 
     disagreement = models.ForeignKey(
@@ -776,19 +753,6 @@ class Explanation(models.Model):
     locator = models.CharField(_("locator"), max_length=200, blank=True)
     quote = models.TextField(_("quote"), blank=True)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
-
-    translation_source = models.ForeignKey(
-        "sources.Source",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("source of the translation"),
-        help_text=_(
-            "The document that gives the Spanish version of these texts, if it is an official one; "
-            "empty: the tracker's own unofficial translation."
-        ),
-    )
 
     objects = KeyPathManager("disagreement__key", "position")
     # history: registered in translation.py, after the Spanish columns

@@ -9,8 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel import Locale
 from babel.numbers import format_compact_currency, format_currency
 from babel.numbers import format_percent as format_percent_cldr
-from django.conf import settings
-from django.utils.translation import get_language
+
+from core.i18n import cldr_locale
 
 CENT = Decimal("0.01")
 PERCENT_PATTERN = "#,##0.00\xa0%"  # two decimals, as the reconciliation computes them
@@ -31,12 +31,6 @@ def cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT)
 
 
-def _cldr_locale() -> str | None:
-    """The Babel locale of the active language; None for English, which keeps the tracker's own forms."""
-    language = get_language() or settings.LANGUAGE_CODE
-    return None if language.split("-")[0] == "en" else language.replace("-", "_")
-
-
 def _cldr_exact(amount: Decimal, locale: str) -> str:
     pattern = Locale.parse(locale).currency_formats["standard"].pattern
     if amount == amount.to_integral_value():
@@ -48,7 +42,7 @@ def format_exact(amount: Decimal | None) -> str:
     """'$60,000,000' or '$2,550,319.50': every cent that is there."""
     if amount is None:
         return ""
-    if locale := _cldr_locale():
+    if locale := cldr_locale():
         return _cldr_exact(amount, locale)
     sign = "−" if amount < 0 else ""
     amount = abs(amount)
@@ -59,7 +53,7 @@ def format_exact(amount: Decimal | None) -> str:
 
 def format_percent(pct: Decimal) -> str:
     """'+2.50%' or '−93.95%', signed; CLDR's form in another language ('+2,50 %')."""
-    if locale := _cldr_locale():
+    if locale := cldr_locale():
         sign = "+" if pct > 0 else ""
         return sign + format_percent_cldr(pct / 100, format=PERCENT_PATTERN, locale=locale)
     return f"+{pct}%" if pct > 0 else f"−{-pct}%" if pct < 0 else f"{pct}%"
@@ -76,7 +70,7 @@ def format_short(amount: Decimal | None) -> str:
     """'$60.0M', '$7.1M', '$468K', '$10.0B': for reading at a glance."""
     if amount is None:
         return ""
-    if locale := _cldr_locale():
+    if locale := cldr_locale():
         if abs(amount) < 1000:
             return _cldr_exact(amount, locale)
         return format_compact_currency(amount, "USD", locale=locale, fraction_digits=1)

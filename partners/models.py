@@ -1,13 +1,12 @@
 from babel import Locale
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.history import tracked_history
+from core.i18n import cldr_locale
 from core.models import NaturalKeyManager, NaturalKeyModel
 
 iso2_validator = RegexValidator(
@@ -60,8 +59,8 @@ class Country(NaturalKeyModel):
 
 def territory_name(iso2: str | None, english: str) -> str:
     """A country's name in the active language, from CLDR (Babel); the English name in English."""
-    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    if language == "en" or not iso2:
+    language = cldr_locale()
+    if language is None or not iso2:
         return english
     return Locale.parse(language).territories.get(iso2, english)
 

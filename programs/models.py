@@ -9,9 +9,10 @@ from core.models import KeyPathManager, NaturalKeyManager, NaturalKeyModel, whol
 from core.partial_dates import format_partial_date, validate_partial_date
 from core.versioning import Versioned
 from sources.choices import Grade
+from sources.models import TranslatedTexts
 
 
-class Objective(NaturalKeyModel):
+class Objective(NaturalKeyModel, TranslatedTexts):
     """One of the five CARSI objectives of the March 2011 fact sheet."""
 
     NATURAL_KEY = "number"
@@ -37,18 +38,6 @@ class Objective(NaturalKeyModel):
     )
 
     objects = NaturalKeyManager()
-    translation_source = models.ForeignKey(
-        "sources.Source",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("source of the translation"),
-        help_text=_(
-            "The document that gives the Spanish version of these texts, if it is an official one; "
-            "empty: the tracker's own unofficial translation."
-        ),
-    )
     # history: registered in translation.py, after the Spanish columns
 
     class Meta:
@@ -133,7 +122,7 @@ class ProgramQuerySet(models.QuerySet):
         )
 
 
-class Program(NaturalKeyModel, Versioned):
+class Program(NaturalKeyModel, Versioned, TranslatedTexts):
     """A CARSI program or activity. No countries means a regional program."""
 
     NATURAL_KEY = "slug"
@@ -197,18 +186,6 @@ class Program(NaturalKeyModel, Versioned):
     )
 
     objects = NaturalKeyManager.from_queryset(ProgramQuerySet)()
-    translation_source = models.ForeignKey(
-        "sources.Source",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("source of the translation"),
-        help_text=_(
-            "The document that gives the Spanish version of these texts, if it is an official one; "
-            "empty: the tracker's own unofficial translation."
-        ),
-    )
     # history: registered in translation.py, after the Spanish columns
 
     class Meta:

@@ -1,11 +1,10 @@
 from babel import Locale, UnknownLocaleError
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.history import tracked_history
+from core.i18n import active_language
 from core.models import NaturalKeyManager, NaturalKeyModel
 from core.partial_dates import format_partial_date, validate_partial_date
 from core.versioning import Versioned
@@ -67,8 +66,29 @@ class Source(NaturalKeyModel, Versioned):
     @property
     def language_name(self) -> str:
         """The document's language, named in the reader's ('English', 'inglés'), from CLDR."""
-        reader = (get_language() or settings.LANGUAGE_CODE).replace("-", "_")
+        reader = active_language()
         try:
             return Locale.parse(self.language.replace("-", "_")).get_display_name(reader)
         except (UnknownLocaleError, ValueError):
             return self.language
+
+
+class TranslatedTexts(models.Model):
+    """A model whose texts have a column per language (django-modeltranslation, its translation.py):
+    where its Spanish version comes from. Empty, it is the tracker's own, unofficial translation."""
+
+    translation_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("source of the translation"),
+        help_text=_(
+            "The document that gives the Spanish version of these texts, if it is an official one; "
+            "empty: the tracker's own unofficial translation."
+        ),
+    )
+
+    class Meta:
+        abstract = True

@@ -5,7 +5,7 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import format_html
 
-from core.i18n import DEFAULT, path_language
+from core.i18n import DEFAULT, path_language, translated_fields
 
 register = template.Library()
 
@@ -32,18 +32,6 @@ def text(obj, field):
     return format_html('<span lang="{}">{}</span>', DEFAULT, value)
 
 
-def _translated_fields(obj) -> list[str]:
-    """The fields of `obj` that carry a version per language (django-modeltranslation), if any."""
-    try:
-        from modeltranslation.translator import NotRegistered, translator
-    except ImportError:  # pragma: no cover - the library is a requirement
-        return []
-    try:
-        return list(translator.get_options_for_model(type(obj)).get_field_names())
-    except NotRegistered:
-        return []
-
-
 @register.inclusion_tag("includes/translation_note.html")
 def translation_note(obj):
     """Under a translated text: where its version in the reader's language comes from, an official
@@ -51,5 +39,5 @@ def translation_note(obj):
     language = translation.get_language()
     if language == DEFAULT:
         return {"shown": False}
-    translated = any(getattr(obj, f"{field}_{language}", None) for field in _translated_fields(obj))
+    translated = any(getattr(obj, f"{field}_{language}", None) for field in translated_fields(type(obj)))
     return {"shown": translated, "source": getattr(obj, "translation_source", None)}

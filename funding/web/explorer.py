@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.api.pagination import IdPagePaginator
 from core.filters import split_values
+from core.i18n import translated_fields
 from core.release_context import at_release
 from funding.choices import STAGE_ORDER
 from funding.dimensions import DIMENSIONS, PIVOT_DIMENSIONS, related_dimensions
@@ -73,10 +74,10 @@ def filter_choices() -> dict:
 def _choice_language(dimension) -> str | None:
     """The language of a menu's labels when they are names people typed in English (organizations,
     accounts, source keys); None when the reader's language has them (countries, stages, programs)."""
-    if dimension.model is None or hasattr(dimension.model, "local_name"):
+    if dimension.model is None or hasattr(dimension.model, "local_name"):  # countries: CLDR's names
         return None
-    if any(hasattr(dimension.model, f"{field.name}_en") for field in dimension.model._meta.fields):
-        return None  # its texts have a version per language (django-modeltranslation)
+    if dimension.model.LABEL_FIELD in translated_fields(dimension.model):
+        return None
     return settings.LANGUAGE_CODE
 
 
@@ -228,6 +229,7 @@ def explore(querydict):
     if pivot in PIVOT_DIMENSIONS:
         context["pivot"] = pivot
         context["pivot_title"] = DIMENSIONS[pivot].title
+        context["pivot_language"] = _choice_language(DIMENSIONS[pivot])
         context["pivots"] = pivots(totals_queryset(filterset, [pivot, "fiscal_year"]), pivot, base_filters)
     context["pivot_choices"] = [(name, DIMENSIONS[name].title) for name in PIVOT_DIMENSIONS]
     query = querydict.copy()

@@ -195,6 +195,13 @@ def test_a_statement_changing_thousands_of_subtotals_holds_a_bounded_number_of_l
             [subtotals.LOCK_CLASS],
         )
         held = cursor.fetchone()[0]
-    assert len({(a.stage, a.fiscal_year, a.country_id) for a in new}) > 3 * subtotals.LOCK_BUCKETS
-    assert 0 < held <= subtotals.LOCK_BUCKETS
+        # Exactly one lock per bucket the statement's subtotals fall in.
+        keys = sorted({subtotals.subtotal_key(item) for item in new})
+        cursor.execute(
+            f"SELECT count(DISTINCT {subtotals.LOCK_ID.format(key='key')}) FROM unnest(%s::text[]) key",
+            [keys],
+        )
+        buckets = cursor.fetchone()[0]
+    assert len(keys) == 4 * 110 * len(countries) and len(keys) > 3 * subtotals.LOCK_BUCKETS
+    assert held == buckets == subtotals.LOCK_BUCKETS
     assert subtotals.differences() == []
