@@ -278,11 +278,13 @@ REST_FRAMEWORK = {
     # Anonymous requests: API_ANON_RATE per client address (429 with Retry-After beyond it).
     "DEFAULT_THROTTLE_CLASSES": ["core.limits.AnonRateThrottle"],
     "NUM_PROXIES": NUM_PROXIES,
+    # JSON and the browsable API everywhere; CSV and XLSX where a view offers them (SPREADSHEET_RENDERERS).
+    # Any other ?format= is a 406 naming the formats the address has.
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "core.api.renderers.BrowsableAPIRenderer",
-        "core.api.renderers.CSVRenderer",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
 }

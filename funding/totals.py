@@ -35,11 +35,12 @@ def grouped_totals(queryset, group_by, count=None) -> list[dict]:
         result["amount"] = cents(row["amount"])
         result["count"] = row["count"]
         results.append(result)
-    results.sort(key=lambda result: tuple(_sort_key(result, dimension) for dimension in dimensions))
+    results.sort(key=lambda result: tuple(sort_key(result, dimension) for dimension in dimensions))
     return results
 
 
-def _sort_key(result, dimension):
+def sort_key(result, dimension):
+    """Where a totals row goes by one of its dimensions."""
     # Choices in their own order (stages in pipeline order); the rest by label (or key), the
     # "none" group last.
     key = result[dimension.name]

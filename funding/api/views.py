@@ -2,7 +2,6 @@ from django import forms
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -12,14 +11,20 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from core.api.editing import HistoryMixin, VersionedEditMixin, WriteMixin
 from core.api.parameters import known_parameters, refuse_unknown
-from core.api.renderers import wants_csv
+from core.api.renderers import SPREADSHEET_RENDERERS, spreadsheet_format
 from core.filters import split_values
-from core.i18n import DOWNLOAD_PARAMETER, download_language, in_default_language
-from core.spreadsheets import stream_csv
+from funding.api.downloads import (
+    DOWNLOAD_PARAMETERS,
+    download_responses,
+    header_language,
+    refuse_beyond_excel,
+    table_download,
+)
 from funding.api.serializers import (
     AllocationSerializer,
     CoverageSerializer,
@@ -32,8 +37,14 @@ from funding.api.serializers import (
 )
 from funding.choices import Scope
 from funding.dimensions import DIMENSIONS, parse_group_by
-from funding.io.columns import header_in
-from funding.io.exports import LINE_ITEM_COLUMNS, allocation_rows, reconciliation_table, totals_table
+from funding.io.exports import (
+    LINE_ITEM_COLUMNS,
+    allocation_rows,
+    disagreement_table,
+    reconciliation_table,
+    totals_grids,
+    totals_table,
+)
 from funding.models import Allocation, Citation, Coverage, Disagreement, FundingAccount, ReportedFigure
 from funding.queries.disagreements import with_sides
 from funding.queries.filters import AllocationFilter, ReportedFigureFilter
@@ -41,53 +52,6 @@ from funding.queries.reconciliation import Verdict, reconcile
 from funding.queries.subtotals import line_item_count, totals_queryset
 from funding.totals import as_json as totals_as_json
 from funding.totals import totals_response
-
-FORMAT_PARAMETER = OpenApiParameter(
-    "format",
-    OpenApiTypes.STR,
-    enum=["json", "csv"],
-    description="csv: the whole filtered set (not one page) as a streamed CSV download.",
-)
-BOM_PARAMETER = OpenApiParameter(
-    "bom",
-    OpenApiTypes.STR,
-    enum=["1", "0"],
-    description="With format=csv: 1 starts the file with a UTF-8 byte-order mark, so that Excel reads it "
-    "as UTF-8.",
-)
-LANGUAGE_PARAMETER = OpenApiParameter(
-    DOWNLOAD_PARAMETER,
-    OpenApiTypes.STR,
-    enum=["en", "es"],
-    description="With format=csv: the language of the header row (en unless given); the cells are the "
-    "same in either.",
-)
-
-
-def csv_bom(request) -> bool:
-    """?bom=1: the CSV starts with a byte-order mark (for Excel); anything but 1 or 0 is a 400."""
-    value = request.query_params.get("bom", "0")
-    if value not in ("0", "1"):
-        raise ValidationError(
-            {
-                "bom": [
-                    _("Give 1 for a byte-order mark (for Excel) or 0 for none; got %(value)r.")
-                    % {"value": value}
-                ]
-            }
-        )
-    return value == "1"
-
-
-def csv_language(request) -> str:
-    """The header language of a CSV download (?lang=), or a 400 naming the parameter."""
-    try:
-        return download_language(request)
-    except ValueError as error:
-        raise ValidationError({DOWNLOAD_PARAMETER: [str(error)]}) from None
-
-
-CSV_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="With format=csv: text/csv, one row per item.")
 
 
 class FundingAccountViewSet(WriteMixin, viewsets.ModelViewSet):
@@ -107,8 +71,8 @@ class ReportedFigureViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelView
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[FORMAT_PARAMETER, LANGUAGE_PARAMETER, BOM_PARAMETER],
-        responses={200: AllocationSerializer(many=True)},
+        parameters=DOWNLOAD_PARAMETERS,
+        responses=download_responses(AllocationSerializer(many=True)),
     ),
 )
 class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet):
@@ -122,6 +86,13 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
     @property
     def extra_query_parameters(self):
         return {"group_by"} if self.action == "totals" else set()
+
+    def get_renderers(self):
+        # The list and the totals are also files; one line item and its history are not.
+        renderers = super().get_renderers()
+        if self.action in ("list", "totals"):
+            renderers += [renderer() for renderer in SPREADSHEET_RENDERERS]
+        return renderers
 
     def get_queryset(self):
         # One line item: its related rows joined; a page of them: read a table at a time.
@@ -145,15 +116,11 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
         return line_item_count(self.filterset) if getattr(self, "filterset", None) else None
 
     def list(self, request, *args, **kwargs):
-        if wants_csv(request):
-            language = csv_language(request)
+        if spreadsheet_format(request):
             queryset = self.filter_queryset(self.get_queryset())
-            return stream_csv(
-                "allocations.csv",
-                header_in(language, [column for column, _ in LINE_ITEM_COLUMNS]),
-                in_default_language(allocation_rows(queryset)),
-                bom=csv_bom(request),
-            )
+            refuse_beyond_excel(request, lambda: self.count_rows() or queryset.count())
+            header = [column for column, _ in LINE_ITEM_COLUMNS]
+            return table_download(request, "allocations", header, allocation_rows(queryset))
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
@@ -165,12 +132,10 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
                 + ", ".join(DIMENSIONS)
                 + ". Stage is always added: stages are never summed together.",
             ),
-            FORMAT_PARAMETER,
-            LANGUAGE_PARAMETER,
-            BOM_PARAMETER,
+            *DOWNLOAD_PARAMETERS,
         ],
         responses={
-            200: TotalsSerializer,
+            **download_responses(TotalsSerializer),
             400: OpenApiResponse(description="Unknown dimension or filter value."),
         },
         filters=True,
@@ -182,14 +147,15 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
             group_by = parse_group_by(request.query_params.get("group_by", ""))
         except ValueError as error:
             raise ValidationError({"group_by": [str(error)]}) from None
-        language = csv_language(request) if wants_csv(request) else None
         self.filter_queryset(self.get_queryset())
-        if language:
+        if spreadsheet_format(request):
             with translation.override(settings.LANGUAGE_CODE):
-                header, rows = totals_table(
-                    totals_response(totals_queryset(self.filterset, group_by), group_by)
-                )
-            return stream_csv("totals.csv", header_in(language, header), rows, bom=csv_bom(request))
+                body = totals_response(totals_queryset(self.filterset, group_by), group_by)
+                header, rows = totals_table(body)
+                rows = list(rows)
+            # In XLSX, the pivot as a grid too: a sheet per stage, or the stages side by side.
+            grids = totals_grids(body, header_language(request))
+            return table_download(request, "totals", header, rows, sheets=grids)
         body = totals_response(totals_queryset(self.filterset, group_by), group_by)
         # TotalsSerializer describes this shape in the schema; rows carry only the grouped dimensions.
         return Response(totals_as_json(body))
@@ -204,6 +170,7 @@ class ReconciliationView(APIView):
 
     permission_classes = [AllowAny]
     pagination_class = None
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, *SPREADSHEET_RENDERERS]
 
     @extend_schema(
         parameters=[
@@ -218,11 +185,12 @@ class ReconciliationView(APIView):
             OpenApiParameter("scope", OpenApiTypes.STR, enum=Scope.values),
             OpenApiParameter("source", OpenApiTypes.STR, description="Source keys, comma-separated."),
             OpenApiParameter("donor", OpenApiTypes.STR, description="Organization slugs, comma-separated."),
-            FORMAT_PARAMETER,
-            LANGUAGE_PARAMETER,
-            BOM_PARAMETER,
+            *DOWNLOAD_PARAMETERS,
         ],
-        responses={200: ReconciliationListSerializer, 400: OpenApiResponse(description="Bad filter value.")},
+        responses={
+            **download_responses(ReconciliationListSerializer),
+            400: OpenApiResponse(description="Bad filter value."),
+        },
     )
     def get(self, request):
         refuse_unknown(request, {*ReportedFigureFilter.base_filters, "verdict"})
@@ -236,14 +204,13 @@ class ReconciliationView(APIView):
         if errors:
             raise ValidationError(errors)
         verdicts = set(query.cleaned_data["verdict"])
-        if wants_csv(request):
-            language = csv_language(request)
+        if spreadsheet_format(request):
             # The cells are the same in either language: the explanations are written in English.
             with translation.override(settings.LANGUAGE_CODE):
                 results = [r for r in reconcile(figures.qs) if not verdicts or r.verdict in verdicts]
                 header, rows = reconciliation_table(results)
                 rows = list(rows)
-            return stream_csv("reconciliation.csv", header_in(language, header), rows, bom=csv_bom(request))
+            return table_download(request, "reconciliation", header, rows)
         results = reconcile(figures.qs)
         if verdicts:
             results = [result for result in results if result.verdict in verdicts]
@@ -267,7 +234,22 @@ class DisagreementViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DisagreementSerializer
     lookup_field = "key"
 
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.action == "list":
+            renderers += [renderer() for renderer in SPREADSHEET_RENDERERS]
+        return renderers
+
+    @extend_schema(
+        parameters=DOWNLOAD_PARAMETERS, responses=download_responses(DisagreementSerializer(many=True))
+    )
     def list(self, request, *args, **kwargs):
+        if spreadsheet_format(request):
+            queryset = self.filter_queryset(self.get_queryset())
+            with translation.override(settings.LANGUAGE_CODE):
+                header, rows = disagreement_table(with_sides(queryset))
+                rows = list(rows)
+            return table_download(request, "disagreements", header, rows)
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(with_sides(page), many=True).data)
 

@@ -60,6 +60,12 @@ COLUMN_TITLES = {
     "line_items_as_of": pgettext_lazy("CSV column", "line_items_as_of"),
     "disagreements": pgettext_lazy("CSV column", "disagreements"),
     "line_items_url": pgettext_lazy("CSV column", "line_items_url"),
+    "title": pgettext_lazy("CSV column", "title"),
+    "status": pgettext_lazy("CSV column", "status"),
+    "side": pgettext_lazy("CSV column", "side"),
+    "figure": pgettext_lazy("CSV column", "figure"),
+    "explanations": pgettext_lazy("CSV column", "explanations"),
+    "total": pgettext_lazy("CSV column", "total"),
     "field": pgettext_lazy("CSV column", "field"),
     "message": pgettext_lazy("CSV column", "message"),
 }

@@ -4,14 +4,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.api.pagination import IdPagePaginator
 from core.filters import split_values
 from core.i18n import translated_fields
-from core.release_context import at_release
 from funding.choices import STAGE_ORDER
 from funding.dimensions import DIMENSIONS, PIVOT_DIMENSIONS, related_dimensions
 from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
@@ -235,12 +232,10 @@ def explore(querydict):
     query = querydict.copy()
     query.pop("page", None)
     context["query_without_page"] = query.urlencode()
-    # The page's language names the file's columns (?lang=); the cells are the same in either.
-    language = translation.get_language()
-    csv_language = f"lang={language}" if language != settings.LANGUAGE_CODE else ""
-    context["csv_url"] = at_release(
-        reverse("api-allocation-list")
-        + "?"
-        + "&".join(filter(None, [filter_query(querydict), "format=csv", csv_language]))
-    )
+    # The downloads of what the page shows: the line items, and the pivot (funding.templatetags.downloads).
+    context["download_query"] = filter_query(querydict)
+    if pivot in PIVOT_DIMENSIONS:
+        context["pivot_download_query"] = "&".join(
+            part for part in [context["download_query"], f"group_by={pivot},fiscal_year"] if part
+        )
     return context
