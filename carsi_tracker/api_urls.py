@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from funding.api.iati import IATIActivitiesView
 from funding.api.views import (
     AllocationViewSet,
     CoverageViewSet,
@@ -31,6 +32,7 @@ router.register("releases", ReleaseViewSet, basename="api-release")
 urlpatterns = [
     path("reconciliation/", ReconciliationView.as_view(), name="api-reconciliation"),
     path("changes/", ChangesView.as_view(), name="api-changes"),
+    path("iati/activities.xml", IATIActivitiesView.as_view(), name="api-iati-activities"),
     path("releases/<str:name>.zip", release_bundle, name="api-release-bundle"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: the page needs no inline script (CSP).

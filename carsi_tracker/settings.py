@@ -289,6 +289,13 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
 }
 
+# The IATI activity XML (/api/v1/iati/activities.xml) names its publisher: the tracker, as a secondary
+# reporter. Set the organisation identifier the publisher has registered with IATI (org-id.guide) and its
+# IATI organisation type (90: other; 80: academic, training and research; 21/22: NGO).
+IATI_REPORTING_ORG = env_str("DJANGO_IATI_REPORTING_ORG", default="CARSI-TRACKER")
+IATI_REPORTING_ORG_TYPE = env_str("DJANGO_IATI_REPORTING_ORG_TYPE", default="90")
+IATI_REPORTING_ORG_NAME = env_str("DJANGO_IATI_REPORTING_ORG_NAME", default="CARSI Tracker")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "CARSI Tracker API",
     "DESCRIPTION": (

@@ -36,6 +36,14 @@ def validate_partial_date(value: str) -> None:
         ) from None
 
 
+def precision_of(value: str) -> str:
+    """'year', 'month' or 'day': how precise a partial date is."""
+    match = _PATTERN.match(value or "")
+    if match is None:
+        raise ValueError(f"not a partial date: {value!r}")
+    return "day" if match.group("day") else "month" if match.group("month") else "year"
+
+
 def format_partial_date(value: str) -> str:
     """'2010' → '2010'; '2013-09' → 'September 2013'; '2012-03-06' → '6 March 2012'. In another
     language, CLDR's forms through Babel: 'septiembre de 2013', '6 de marzo de 2012'."""
