@@ -285,7 +285,8 @@ REST_FRAMEWORK = {
         "core.api.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.ContentNegotiation",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Summaries, descriptions and the filters typed as the keys they take (core.api.schema).
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
 }
 

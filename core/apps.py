@@ -9,3 +9,7 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        # The schema's filter extension registers itself with drf-spectacular when imported.
+        from core.api import schema  # noqa: F401

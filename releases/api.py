@@ -53,6 +53,7 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
         (404, "application/json"): OpenApiResponse(description="No release of that name."),
     },
     operation_id="release_bundle",
+    summary="Download a release's bundle (ZIP)",
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
@@ -152,6 +153,7 @@ class ChangesView(APIView):
     http_method_names = ["get", "head", "options"]
 
     @extend_schema(
+        summary="What changed since a release or a moment",
         parameters=[
             OpenApiParameter(
                 "since", OpenApiTypes.STR, description="A release name, or an ISO 8601 date or time."
