@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funding.web import countries, disagreements, organizations, programs, views
+from funding.web import countries, disagreements, methodology, organizations, programs, views
 
 urlpatterns = [
     path("", views.dashboard, name="home"),
@@ -19,4 +19,5 @@ urlpatterns = [
     path("disagreements/<slug:key>/", disagreements.disagreement_detail, name="disagreement-detail"),
     path("organizations/", organizations.organization_list, name="organization-list"),
     path("organizations/<slug:slug>/", organizations.organization_detail, name="organization-detail"),
+    path("methodology/", methodology.methodology, name="methodology"),
 ]
