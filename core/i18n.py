@@ -158,5 +158,14 @@ def download_language(request) -> str:
 def in_default_language(rows):
     """Rows of a streamed download, made in the default language whatever the request's (the cells
     of a file do not change with the reader's language)."""
-    with translation.override(DEFAULT):
-        yield from rows
+    # The language is switched around each row only, never held across a yield: a download stopped
+    # midway leaves a suspended generator, and closing it later (whenever it is collected) would
+    # otherwise reset the language of whatever request that thread is serving then.
+    rows = iter(rows)
+    while True:
+        with translation.override(DEFAULT):
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+        yield row

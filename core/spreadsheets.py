@@ -119,7 +119,8 @@ def _xlsx_cell(sheet, value, number_format):
     return cell
 
 
-def _write_sheet(book, sheet: Sheet) -> None:
+def _write_sheet(book, sheet: Sheet) -> int | None:
+    """Writes the sheet; returns the row number that went beyond a sheet's rows, if one did."""
     worksheet = book.create_sheet(title=sheet.title[:31])  # Excel's limit on a sheet's name
     worksheet.freeze_panes = "A2"
     for number, name in enumerate(sheet.header, start=1):
@@ -137,7 +138,7 @@ def _write_sheet(book, sheet: Sheet) -> None:
     ]
     for written, row in enumerate(sheet.rows, start=2):
         if written > XLSX_MAX_ROWS:
-            raise TooManyRows(written)
+            return written  # the caller finishes the file, so openpyxl closes its writers, then refuses it
         worksheet.append(
             [
                 _xlsx_cell(worksheet, value, number_format)
@@ -153,13 +154,19 @@ def xlsx_response(filename: str, sheets: Iterable[Sheet]) -> FileResponse:
     A sheet of more rows than Excel opens raises TooManyRows before anything is sent.
     """
     book = Workbook(write_only=True)
+    beyond = None
     for sheet in sheets:
-        _write_sheet(book, sheet)
+        beyond = _write_sheet(book, sheet)
+        if beyond:
+            break
     file = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it once sent
     try:
         book.save(file)
     except BaseException:
         file.close()
         raise
+    if beyond:
+        file.close()
+        raise TooManyRows(beyond)
     file.seek(0)
     return FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -232,3 +232,16 @@ def test_a_csv_for_excel_starts_with_a_byte_order_mark(client):
     assert not plain.startswith(b"\xef\xbb\xbf") and excel == b"\xef\xbb\xbf" + plain
     refused = client.get("/api/v1/reconciliation/", {"format": "csv", "bom": "yes"})
     assert refused.status_code == 400 and "bom" in refused.content.decode()
+
+
+def test_a_download_stopped_midway_leaves_the_language_alone():
+    from django.utils import translation
+
+    from core.i18n import in_default_language
+
+    with translation.override("es"):
+        rows = in_default_language(translation.get_language() for _ in range(3))
+        assert next(rows) == "en"  # each row is made in the default language
+        assert translation.get_language() == "es"  # and between rows the request's is back
+        rows.close()  # a client gone: the generator is closed, whenever that is
+        assert translation.get_language() == "es"
