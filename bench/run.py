@@ -424,25 +424,42 @@ def csv_tracemalloc_peak(client, case) -> float:
         tracemalloc.stop()
 
 
-def csv_memory_child(params: dict) -> dict:
-    """In this (fresh) process: export the line items matching `params` as CSV; memory and time."""
+# The downloads measured in a fresh process each: (label, address, parameters).
+EXPORTS = [
+    ("CSV export, stage=appropriated", "/api/v1/allocations/", {**CSV_FILTER, "format": "csv"}),
+    ("CSV export, every row", "/api/v1/allocations/", {"format": "csv"}),
+    ("XLSX export, stage=appropriated", "/api/v1/allocations/", {**CSV_FILTER, "format": "xlsx"}),
+    ("XLSX export, every row", "/api/v1/allocations/", {"format": "xlsx"}),
+    ("IATI XML, stage=disbursed", "/api/v1/iati/activities.xml", {"stage": "disbursed"}),
+    ("IATI XML, every line item", "/api/v1/iati/activities.xml", {}),
+]
+
+
+def export_memory_child(url: str, params: dict) -> dict:
+    """In this (fresh) process: one download of `url` with `params`, read to its end; memory and time.
+    Rows are counted as lines for CSV; for XLSX and XML, the bytes are what there is to count."""
     baseline = _rss_mb()
     client = _client()
     client.get("/api/v1/allocations/", {"page_size": 1})  # imports and connections, before measuring
     before = _rss_mb()
     started = time.perf_counter()
-    response = client.get("/api/v1/allocations/", {**params, "format": "csv"})
+    response = client.get(url, params)
+    first_byte = None
     rows = -1
     size = 0
     for chunk in response.streaming_content:
+        if first_byte is None:
+            first_byte = time.perf_counter() - started
         rows += chunk.count(b"\n")
         size += len(chunk)
     seconds = time.perf_counter() - started
     peak = _peak_rss_mb()
     return {
+        "status": response.status_code,
         "rows": rows,
         "bytes": size,
         "seconds": round(seconds, 2),
+        "first_byte_seconds": round(first_byte or seconds, 2),
         "rss_start_mb": round(baseline, 1),
         "rss_before_mb": round(before, 1),
         "rss_peak_mb": round(peak, 1),
@@ -464,10 +481,10 @@ def _peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def csv_memory(params: dict) -> dict:
-    """csv_memory_child in a new process, so that its peak resident size is the export's alone."""
+def export_memory(url: str, params: dict) -> dict:
+    """export_memory_child in a new process, so that its peak resident size is the download's alone."""
     output = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--csv-memory-child", json.dumps(params)],
+        [sys.executable, "-m", "bench.run", "--export-memory-child", json.dumps([url, params])],
         capture_output=True,
         text=True,
         check=True,
@@ -602,7 +619,7 @@ def main(argv=None):
     parser.add_argument("--regenerate", action="store_true", help="Generate the line items even if present.")
     parser.add_argument("--only", nargs="*", help="Only the cases whose name contains one of these words.")
     parser.add_argument("--show-queries", action="store_true", help="Print the SQL of each request.")
-    parser.add_argument("--csv-memory-child", metavar="PARAMS", help=argparse.SUPPRESS)
+    parser.add_argument("--export-memory-child", metavar="URL_AND_PARAMS", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.allocations < 1 or args.repetitions < 1:
         parser.error("--allocations and --repetitions must be 1 or more")
@@ -611,13 +628,13 @@ def main(argv=None):
         parser.error("set DATABASE_URL to a PostgreSQL database of its own, e.g. postgres://…/carsi_bench")
     os.environ.update(BENCH_ENVIRONMENT)
     os.environ.setdefault("DJANGO_SECRET_KEY", BENCH_SECRET_KEY)
-    if not args.csv_memory_child:
+    if not args.export_memory_child:
         create_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
-    if args.csv_memory_child:
-        print(json.dumps(csv_memory_child(json.loads(args.csv_memory_child))))
+    if args.export_memory_child:
+        print(json.dumps(export_memory_child(*json.loads(args.export_memory_child))))
         return
 
     print(load(args.allocations, regenerate=args.regenerate), file=sys.stderr)
@@ -635,14 +652,17 @@ def main(argv=None):
                 f"\n{result.name}: {result.rows:,} rows, {result.extra['bytes'] / 2**20:.1f} MB of CSV, "
                 f"Python allocations peak {result.extra['tracemalloc_mb']:.1f} MB (tracemalloc)"
             )
-    if not args.only or any("CSV" in word for word in args.only):
-        for label, params in [("CSV export, stage=appropriated", CSV_FILTER), ("CSV export, every row", {})]:
-            memory = csv_memory(params)
-            print(
-                f"{label}, fresh process: {memory['rows']:,} rows in {memory['seconds']} s, "
-                f"peak RSS {memory['rss_peak_mb']} MB (was {memory['rss_before_mb']} MB before the "
-                f"export: +{memory['rss_growth_mb']} MB)"
-            )
+    for label, url, params in EXPORTS:
+        if args.only and not any(word in label for word in args.only):
+            continue
+        memory = export_memory(url, params)
+        lines = f"{memory['rows']:,} lines, " if label.startswith("CSV") else ""
+        print(
+            f"{label}, fresh process: {memory['status']}, {lines}{memory['bytes'] / 2**20:.1f} MB in "
+            f"{memory['seconds']} s (first byte after {memory['first_byte_seconds']} s), peak RSS "
+            f"{memory['rss_peak_mb']} MB (was {memory['rss_before_mb']} MB before the export: "
+            f"+{memory['rss_growth_mb']} MB)"
+        )
 
 
 if __name__ == "__main__":

@@ -85,9 +85,16 @@ def test_the_deep_page_exists_whatever_the_size(line_items):
 
 
 def test_csv_memory_is_measured_while_the_export_streams(line_items):
-    memory = run.csv_memory_child({"stage": "appropriated"})
+    memory = run.export_memory_child("/api/v1/allocations/", {"stage": "appropriated", "format": "csv"})
     assert memory["rows"] == Allocation.objects.filter(stage="appropriated").count()
     assert memory["rss_peak_mb"] >= memory["rss_before_mb"] > 0
+
+
+@pytest.mark.parametrize("label, url, params", [export for export in run.EXPORTS if "every" not in export[0]])
+def test_every_download_the_bench_measures_answers(line_items, label, url, params):
+    memory = run.export_memory_child(url, params)
+    assert memory["status"] == 200, label
+    assert memory["bytes"] > 0 and memory["seconds"] >= memory["first_byte_seconds"]
 
 
 def test_the_bench_refuses_sqlite_before_touching_the_environment(monkeypatch, capsys):
