@@ -42,6 +42,7 @@ PAGES = [
     "/sources/",
     "/sources/gao-13-295r/",
     "/changes/",
+    "/methodology/",
 ]
 # The page's text in its own language: text nodes whose nearest lang is the page's, outside code.
 OWN_TEXT = """() => {
@@ -61,7 +62,7 @@ OWN_TEXT = """() => {
 
 def words(text: str) -> set[str]:
     text = re.sub(r"%\(\w+\)[sdr]|<[^>]+>|&\w+;", " ", text)
-    return {word.lower() for word in re.findall(r"[A-Za-z][A-Za-z']+", text)}
+    return {word.lower() for word in re.findall(r"[^\W\d_][^\W\d_']+", text)}
 
 
 def english_interface_words() -> set[str]:
