@@ -256,10 +256,10 @@ def error_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             # An error comes in the format asked for (core.api.renderers): JSON, or with ?format= a CSV
             # or a sheet of field and message; an XML endpoint's errors are XML.
+            # What is refused before any view runs (an unknown ?release=, a NUL in the address, a
+            # database down) is JSON wherever it is asked.
             answered = set(responses.get("200", {}).get("content", {}))
-            formats = [media_type for media_type in ERROR_FORMATS if media_type in answered]
-            if "application/xml" not in formats:
-                formats = ["application/json", *(f for f in formats if f != "application/json")]
+            formats = ["application/json", *(f for f in ERROR_FORMATS[1:] if f in answered)]
             for code in sorted(codes):
                 responses.setdefault(code, {"description": ERRORS[code]})
                 content = responses[code].setdefault("content", {})
