@@ -14,3 +14,11 @@ def admin_client_logged_in(client, django_user_model):
     user = django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-for-tests-only")
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def site(live_server):
+    """The live server with the seed data (a transactional test starts from an empty database), at
+    127.0.0.1: for the browser tests and for the scripts the docs show."""
+    call_command("load_seed", verbosity=0)
+    return live_server.url.replace("localhost", "127.0.0.1")

@@ -44,6 +44,15 @@ def precision_of(value: str) -> str:
     return "day" if match.group("day") else "month" if match.group("month") else "year"
 
 
+def first_day(value: str) -> datetime.date:
+    """The first day a partial date can mean: '2012-01' → 1 January 2012."""
+    match = _PATTERN.match(value or "")
+    if match is None:
+        raise ValueError(f"not a partial date: {value!r}")
+    year, month, day = (int(part) if part else 1 for part in match.group("year", "month", "day"))
+    return datetime.date(year, month, day)
+
+
 def format_partial_date(value: str) -> str:
     """'2010' → '2010'; '2013-09' → 'September 2013'; '2012-03-06' → '6 March 2012'. In another
     language, CLDR's forms through Babel: 'septiembre de 2013', '6 de marzo de 2012'."""

@@ -10,17 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BIN = Path(sys.executable).parent
-
-
-@pytest.fixture
-def site(live_server):
-    call_command("load_seed", verbosity=0)
-    return live_server.url.replace("localhost", "127.0.0.1")
 
 
 @pytest.fixture

@@ -40,7 +40,6 @@ def test_natural_key_filters_are_strings_with_a_pattern_and_a_real_example(schem
     assert pattern.match(real_key) and pattern.match(f"{real_key},{real_key}")
     assert not pattern.match(not_a_key)
     assert pattern.match(kind["example"])
-    # The example is a key the data has: the list filtered by it answers 200.
 
 
 def test_each_example_key_is_one_the_api_accepts(client, schema):

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 DOC = Path(settings.BASE_DIR) / "docs" / "quickstart.md"
 FENCE = re.compile(r"^```python\n(.*?)^```$", re.MULTILINE | re.DOTALL)
@@ -25,13 +24,6 @@ def python_blocks() -> list[tuple[int, str]]:
 
 
 BLOCKS = python_blocks()
-
-
-@pytest.fixture
-def site(live_server):
-    # Transactional tests start from an empty database: seed it for the server.
-    call_command("load_seed", verbosity=0)
-    return live_server.url.replace("localhost", "127.0.0.1")
 
 
 def test_every_python_block_reads_the_address_from_its_first_line_alone():

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from core.partial_dates import precision_of
+from core.partial_dates import first_day, precision_of
 from funding.choices import Stage
 from funding.fiscal import fiscal_year_bounds
 from partners.models import Organization
@@ -83,12 +83,6 @@ class Publisher:
     ref: str
     type: str
     name: str
-
-
-def full_date(value: str) -> datetime.date:
-    """The first day a partial date ("2012", "2012-01", "2012-01-15") can mean."""
-    parts = [int(part) for part in value.split("-")] + [1, 1]
-    return datetime.date(parts[0], parts[1], parts[2])
 
 
 def transaction_date(as_of: str, fiscal_year: int) -> tuple[datetime.date, str]:
@@ -205,7 +199,7 @@ def _activity_dates(program: Program | None) -> list:
     if start:
         # ActivityDateType 1: planned start (a planned program), 2: actual start.
         kind = "1" if program.status == ProgramStatus.PLANNED else "2"
-        element = _element("activity-date", type=kind, **{"iso-date": full_date(start).isoformat()})
+        element = _element("activity-date", type=kind, **{"iso-date": first_day(start).isoformat()})
         element.set(carsi("precision"), precision_of(start))
         dates.append(element)
     else:
@@ -218,7 +212,7 @@ def _activity_dates(program: Program | None) -> list:
     if end:
         completed = program.status == ProgramStatus.COMPLETED
         element = _element(
-            "activity-date", type="4" if completed else "3", **{"iso-date": full_date(end).isoformat()}
+            "activity-date", type="4" if completed else "3", **{"iso-date": first_day(end).isoformat()}
         )
         element.set(carsi("precision"), precision_of(end))
         dates.append(element)

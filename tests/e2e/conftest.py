@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CARSI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 REQUIRED = os.environ.get("CARSI_BROWSER_TESTS") == "required"
@@ -47,13 +46,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def site(live_server):
-    # Transactional tests start from an empty database: seed it for the server.
-    call_command("load_seed", verbosity=0)
-    return live_server.url.replace("localhost", "127.0.0.1")
 
 
 @pytest.fixture
