@@ -22,3 +22,12 @@ def site(live_server):
     127.0.0.1: for the browser tests and for the scripts the docs show."""
     call_command("load_seed", verbosity=0)
     return live_server.url.replace("localhost", "127.0.0.1")
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_answers():
+    """Each test starts with no rendered answers kept. A test's transaction rolls back its writes and,
+    with them, the data version they moved: answers rendered inside it must not outlive it."""
+    from django.core.cache import caches
+
+    caches["responses"].clear()

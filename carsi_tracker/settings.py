@@ -84,10 +84,13 @@ MIDDLEWARE = [
     "core.cors.ReadOnlyCorsMiddleware",
     # Static files from the app itself, compressed and cached for a year under hashed names.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
     "core.middleware.RejectNullCharacters",
     # A database that is down, too slow or in a conflict: 503 with Retry-After, not 500.
     "core.middleware.DatabaseUnavailable",
+    # ETags, 304s and rendered answers kept by data version, for anonymous reads (core.responsecache):
+    # before the rest, so that an answer from the cache costs one query and nothing else.
+    "core.responsecache.ResponseCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # English or Spanish: from the page's address (/es/…), else the reader's choice, else the browser's.
     "core.i18n.LanguageMiddleware",
@@ -237,15 +240,35 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
         "throttle": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "responses": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "carsi-responses",
+        },
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "responses": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "responses",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
         "throttle": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": env_str("DJANGO_THROTTLE_CACHE_DIR", default=str(BASE_DIR / ".cache" / "throttle")),
         },
     }
+# Rendered answers to anonymous reads, kept under the data version (core.responsecache): in the
+# "responses" cache above, for a day at most (a new version names new entries; old ones age out), up
+# to 2 MB each (a larger answer is a download, rendered again). Browsers and proxies may keep an
+# answer RESPONSE_CACHE_MAX_AGE seconds, then revalidate it with its ETag.
+RESPONSE_CACHE_SECONDS = 24 * 60 * 60
+RESPONSE_CACHE_MAX_BYTES = 2 * 2**20
+RESPONSE_CACHE_MAX_AGE = env_int("DJANGO_RESPONSE_MAX_AGE", default=60)
+RESPONSE_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/language/")
+# The apps whose tables are the tracker's data: a write to any of them moves the data version.
+DATA_VERSION_APPS = ["partners", "sources", "programs", "funding", "releases"]
 API_ANON_RATE = env_rate("DJANGO_API_ANON_RATE", default="120/minute")
 
 # Cross-origin reads of the API (core.cors): any origin, no cookies or credentials, safe methods only.

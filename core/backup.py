@@ -36,9 +36,9 @@ from core.history import bring_in_step
 FORMAT = "carsi-tracker-backup"
 VERSION = 2
 # Rebuilt by `migrate` (content types, permissions), kept by the database as the line items load
-# (subtotals), or worth nothing after a restore (sessions, the login-lockout counts).
+# (subtotals, the data version), or worth nothing after a restore (sessions, the login-lockout counts).
 EXCLUDED_APPS = {"contenttypes", "sessions", "axes"}
-EXCLUDED_MODELS = {"auth.permission", "funding.subtotal"}
+EXCLUDED_MODELS = {"auth.permission", "funding.subtotal", "core.dataversion"}
 # The roles that the migrations create; a database holding only these is still empty.
 MIGRATION_ROLES = {"Analyst", "Editor"}
 BATCH = 2000

@@ -8,6 +8,7 @@ unprefixed one. Everything else (the API, the admin, downloads) keeps one URL sp
 the chosen or preferred language.
 """
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -61,8 +62,10 @@ def _with_query(request, path: str) -> str:
     return f"{path}?{query}" if query else path
 
 
+@lru_cache(maxsize=4096)
 def _is_page(path: str, language: str, urlconf) -> bool:
-    """Whether `path` is a page (one of the patterns that exist in every language) in `language`."""
+    """Whether `path` is a page (one of the patterns that exist in every language) in `language`.
+    Remembered: the URL patterns do not change while the app runs."""
     others = [code for code, _ in settings.LANGUAGES if code != DEFAULT]
     with translation.override(language):
         if not is_valid_path(path, urlconf):

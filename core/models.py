@@ -58,3 +58,20 @@ class KeyPathManager(models.Manager):
 
     def get_by_natural_key(self, *key):
         return self.get(**dict(zip(self.paths, key, strict=True)))
+
+
+class DataVersion(models.Model):
+    """One row whose number moves with every write to the tracker's data (core.dataversion).
+
+    Triggers on every data table move it inside the writing transaction, so that once a change is
+    committed every reader sees a new version: it keys the ETags and the response cache.
+    """
+
+    number = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "data version"
+
+    def __str__(self):
+        return f"data version {self.number}"

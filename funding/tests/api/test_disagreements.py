@@ -91,12 +91,12 @@ def test_queries_do_not_grow_with_disagreements(api, django_assert_num_queries):
     # The count and a page of disagreements, their sides with their figures, the figures'
     # citations, the explanations (5); and for each side that names line items (one in the
     # reference data), the source its filters name and the sum.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         api.get(URL)
     figures = list(ReportedFigure.objects.order_by("pk")[:6])
     for index in range(5):
         disagreement = Disagreement.objects.create(key=f"extra-{index}", title=f"Extra {index}")
         for position, figure in enumerate(figures[index : index + 2]):
             DisagreementSide.objects.create(disagreement=disagreement, position=position, figure=figure)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert api.get(URL).json()["count"] == 9

@@ -1,0 +1,160 @@
+"""Answers that stay the same until the data changes: ETags, 304s and a response cache, by data version.
+
+An anonymous GET or HEAD is named by the data version (core.dataversion), the address as asked
+(scheme, host, path and query string), the language it is answered in and, for the API, its Accept
+header. That name is its ETag. A request whose If-None-Match holds it is answered 304 after the one
+query that reads the version; a rendered answer (not a streamed download) is kept in the
+"responses" cache under it, so that the next reader of the address gets it without the view
+running: from Redis when REDIS_URL is set (every worker of every app server shares it), else from
+the process's memory. A write moves the version in its own transaction, so the first request after
+the commit misses and renders afresh: no answer is ever served from before a change.
+
+Anonymous answers say `Cache-Control: public, max-age=60, must-revalidate` (settings.
+RESPONSE_CACHE_MAX_AGE): a browser or proxy may keep them a minute, then asks again with the ETag.
+A request that carries a session or an Authorization header, and every write, is neither looked up
+nor stored, and its answer says `private, no-store`. An answer that sets a cookie or says its own
+Cache-Control is left as the view made it.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import parse_etags
+
+from core import dataversion
+
+logger = logging.getLogger(__name__)
+
+CACHE_ALIAS = "responses"
+SAFE_METHODS = ("GET", "HEAD")
+# Headers a stored answer keeps; the rest are added again on the way out by the middleware around this one.
+_KEPT_HEADERS = {
+    "content-type",
+    "content-language",
+    "content-disposition",
+    "content-security-policy",
+    "vary",
+    "x-frame-options",
+    "link",
+}
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in SAFE_METHODS or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return False
+    return not request.path_info.startswith(settings.RESPONSE_CACHE_EXCLUDED_PATHS)
+
+
+def _etag(request, version: str) -> str:
+    accept = request.META.get("HTTP_ACCEPT", "") if request.path_info.startswith("/api/") else ""
+    # The language the reader prefers (cookie, else Accept-Language), as core.i18n reads it: with the
+    # path, it decides the answer's language, or a redirect to the reader's.
+    preferred = translation.get_language_from_request(request, check_path=False)
+    name = "\n".join((request.build_absolute_uri(), preferred, accept, version))
+    digest = hashlib.blake2b(name.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+    return f'"{version.split(".", 1)[0]}-{digest}"'
+
+
+def _matches(request, etag: str) -> bool:
+    header = request.META.get("HTTP_IF_NONE_MATCH")
+    if not header:
+        return False
+    tags = parse_etags(header)
+    # Weak comparison, as RFC 9110 asks of If-None-Match: a proxy that compressed the answer made it W/.
+    return "*" in tags or etag in tags or f"W/{etag}" in tags
+
+
+def _public(response, etag: str) -> None:
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=settings.RESPONSE_CACHE_MAX_AGE, must_revalidate=True)
+
+
+def _storable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "Cache-Control" not in response
+        and len(response.content) <= settings.RESPONSE_CACHE_MAX_BYTES
+    )
+
+
+def _from_cache(entry) -> HttpResponse:
+    content, headers = entry
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    response["Content-Length"] = str(len(content))
+    return response
+
+
+class ResponseCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.cache = caches[CACHE_ALIAS]
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            response = self.get_response(request)
+            if "Cache-Control" in response:
+                patch_cache_control(response, private=True)
+            else:
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+        try:
+            version = dataversion.current()
+        except DatabaseError:
+            # The database is not answering: the view finds out too, and says so (a 503).
+            return self.get_response(request)
+        etag = _etag(request, version)
+        if _matches(request, etag):
+            response = HttpResponseNotModified()
+            _public(response, etag)
+            self._vary(request, response)
+            return response
+        entry = self._lookup(etag)
+        if entry is not None:
+            response = _from_cache(entry)
+            _public(response, etag)
+            return response
+        response = self.get_response(request)
+        if response.status_code != 200 or response.cookies or "Cache-Control" in response:
+            return response
+        self._vary(request, response)
+        if _storable(response):
+            headers = [(name, value) for name, value in response.items() if name.lower() in _KEPT_HEADERS]
+            self._store(etag, (response.content, headers))
+        _public(response, etag)
+        return response
+
+    # A cache that is down (Redis restarting) makes answers slower, never wrong and never an error.
+    def _lookup(self, etag):
+        try:
+            return self.cache.get(etag)
+        except Exception:
+            logger.warning("The response cache is not answering; rendering instead.", exc_info=True)
+            return None
+
+    def _store(self, etag, entry) -> None:
+        try:
+            self.cache.set(etag, entry, settings.RESPONSE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("The response cache is not answering; the answer was not kept.", exc_info=True)
+
+    @staticmethod
+    def _vary(request, response) -> None:
+        # The answer depends on the reader's language choice and, in the API, on the format asked for.
+        patch_vary_headers(
+            response,
+            ("Accept", "Accept-Language", "Cookie")
+            if request.path_info.startswith("/api/")
+            else ("Accept-Language", "Cookie"),
+        )
