@@ -1,6 +1,7 @@
--- wrk script for `make loadtest`: each connection goes round the pages and API calls an analyst
--- or a script makes most, and the run ends with requests/s, latency percentiles and errors.
-local paths = {
+-- wrk script for `make loadtest`: each connection goes round LOADTEST_PATHS (comma-separated; by default
+-- the pages and API calls an analyst or a script makes most), and the run ends with requests/s,
+-- latency percentiles and errors.
+local default_paths = {
   "/",                                                            -- dashboard
   "/allocations/?country=GT&stage=appropriated",                  -- explorer, filtered
   "/api/v1/allocations/?country=HN&stage=disbursed",              -- filtered list
@@ -8,6 +9,9 @@ local paths = {
   "/api/v1/reconciliation/",                                      -- reconciliation (API)
   "/reconciliation/",                                             -- reconciliation (page)
 }
+local paths = {}
+for path in string.gmatch(os.getenv("LOADTEST_PATHS") or "", "[^,]+") do table.insert(paths, path) end
+if #paths == 0 then paths = default_paths end
 local counter = 0
 
 request = function()
@@ -19,7 +23,7 @@ done = function(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local errors = summary.errors
   local total_errors = errors.connect + errors.read + errors.write + errors.timeout + errors.status
-  io.write("\n== load test result\n")
+  io.write(string.format("\n== load test result: %s\n", os.getenv("LOADTEST_LABEL") or "mixed"))
   io.write(string.format("paths           %d (round robin)\n", #paths))
   io.write(string.format("requests        %d in %.1f s\n", summary.requests, seconds))
   io.write(string.format("requests/s      %.1f\n", summary.requests / seconds))
@@ -30,6 +34,11 @@ done = function(summary, latency, requests)
   io.write(string.format(
     "errors          %d (connect %d, read %d, write %d, timeout %d, HTTP 4xx/5xx %d)\n",
     total_errors, errors.connect, errors.read, errors.write, errors.timeout, errors.status))
-  local marker = io.open(os.getenv("LOADTEST_ERRORS_FILE") or "/dev/null", "w")
-  if marker then marker:write(tostring(total_errors)); marker:close() end
+  local marker = io.open(os.getenv("LOADTEST_ERRORS_FILE") or "/dev/null", "a")
+  if marker then marker:write(tostring(total_errors) .. "\n"); marker:close() end
+  local rates = io.open(os.getenv("LOADTEST_RATES_FILE") or "/dev/null", "a")
+  if rates then
+    rates:write(string.format("%s %.1f\n", os.getenv("LOADTEST_LABEL") or "mixed", summary.requests / seconds))
+    rates:close()
+  end
 end
