@@ -269,6 +269,9 @@ RESPONSE_CACHE_MAX_AGE = env_int("DJANGO_RESPONSE_MAX_AGE", default=60)
 RESPONSE_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/language/")
 # The apps whose tables are the tracker's data: a write to any of them moves the data version.
 DATA_VERSION_APPS = ["partners", "sources", "programs", "funding", "releases"]
+if not env_bool("DJANGO_RESPONSE_CACHE", default=True):
+    # Every answer rendered (the ETags and 304s stay): for measuring what a render costs.
+    CACHES["responses"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 API_ANON_RATE = env_rate("DJANGO_API_ANON_RATE", default="120/minute")
 
 # Cross-origin reads of the API (core.cors): any origin, no cookies or credentials, safe methods only.
