@@ -16,8 +16,11 @@ nor stored, and its answer says `private, no-store`. An answer that sets a cooki
 Cache-Control is left as the view made it.
 """
 
+import functools
 import hashlib
 import logging
+import os
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -53,12 +56,34 @@ def _cacheable_request(request) -> bool:
     return not request.path_info.startswith(settings.RESPONSE_CACHE_EXCLUDED_PATHS)
 
 
+# What else decides an answer: the code that renders it. Kept in the key, so that a deploy never
+# serves what the code before it rendered.
+_CODE_SUFFIXES = (".py", ".html", ".txt", ".mo", ".json")
+_CODE_SKIPPED = {".venv", ".git", "node_modules", "backups", ".cache", "tests", "fixtures", "__pycache__"}
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of the tracker's code, templates, catalogs, requirements and static manifest: the same on
+    every server that runs the same release of the code."""
+    digest = hashlib.blake2b(digest_size=8)
+    root = Path(settings.BASE_DIR)
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(name for name in folders if name not in _CODE_SKIPPED)
+        for name in sorted(files):
+            if name.endswith(_CODE_SUFFIXES):
+                path = Path(folder) / name
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _etag(request, version: str) -> str:
     accept = request.META.get("HTTP_ACCEPT", "") if request.path_info.startswith("/api/") else ""
     # The language the reader prefers (cookie, else Accept-Language), as core.i18n reads it: with the
     # path, it decides the answer's language, or a redirect to the reader's.
     preferred = translation.get_language_from_request(request, check_path=False)
-    name = "\n".join((request.build_absolute_uri(), preferred, accept, version))
+    name = "\n".join((request.build_absolute_uri(), preferred, accept, version, code_version()))
     digest = hashlib.blake2b(name.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
     return f'"{version.split(".", 1)[0]}-{digest}"'
 
@@ -102,6 +127,9 @@ class ResponseCacheMiddleware:
         self.cache = caches[CACHE_ALIAS]
 
     def __call__(self, request):
+        if settings.DEBUG:
+            # Development: templates change under a running server, so every answer is rendered.
+            return self.get_response(request)
         if not _cacheable_request(request):
             response = self.get_response(request)
             if "Cache-Control" in response:
