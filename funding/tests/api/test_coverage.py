@@ -7,8 +7,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_each_source_declares_what_its_line_items_count(django_assert_num_queries):
-    # The declarations with their source and program; their accounts; their agencies.
-    with django_assert_num_queries(3):
+    # The data version; the declarations with their source and program; their accounts; their agencies.
+    with django_assert_num_queries(4):
         body = APIClient().get("/api/v1/coverage/").json()
     rows = {row["key"]: row for row in body}
     assert {

@@ -20,9 +20,9 @@ def by_key(body):
 
 
 def test_reconciliation_lists_every_reported_figure(api, django_assert_num_queries):
-    # The reconciliation's queries (11: funding.queries.reconciliation.reconcile), however many
-    # figures and line items.
-    with django_assert_num_queries(11):
+    # The data version, then the reconciliation's queries (11: funding.queries.reconciliation.reconcile),
+    # however many figures and line items.
+    with django_assert_num_queries(12):
         body = api.get(URL).json()
     assert body["count"] == 26
     row = by_key(body)["fy2008-2011-total"]
