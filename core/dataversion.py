@@ -4,11 +4,14 @@ A trigger on every table of the data apps (settings.DATA_VERSION_APPS) moves the
 core_dataversion in the writing transaction, whatever wrote it: the admin, the API, an import, a
 restore, a release being published, raw SQL. Readers see the new version exactly when they see the
 change, never before (the answer they cache under it holds the change) and never after (no reader
-who sees the change can still read the old version). On PostgreSQL the trigger runs once per
-statement; SQLite has only row triggers.
+who sees the change can still read the old version).
 
-Writers of the data wait for each other on that row until they commit: a tracker whose data changes
-a few times a year can afford it, and it is what makes a cached answer never stale.
+On PostgreSQL the trigger runs once per statement, before the statement changes anything: a
+writing transaction takes the version's lock first and holds it until it commits, so writers of
+the data take turns. One who waits holds no subtotal lock yet, so the subtotals' one-order locking
+stays deadlock-free; the lock is an advisory one, which a savepoint rolled back does not release.
+A tracker whose data changes a few times a year can afford the turns, and they are what makes a
+cached answer never stale. SQLite, which lets one writer in at a time, moves it from row triggers.
 """
 
 from django.apps import apps
@@ -17,6 +20,9 @@ from django.db import connections
 
 TABLE = "core_dataversion"
 FUNCTION = "carsi_bump_data_version"
+# The first key of the version's advisory lock: a number of this project's own, beside the subtotals'
+# (funding.queries.subtotals.LOCK_CLASS) and the imports' (funding.io.imports.IMPORT_LOCK_CLASS).
+LOCK_CLASS = 0x5CA753
 TRIGGER = "carsi_data_version"
 
 # The row is recreated if a flush (a test database's) took it away.
@@ -51,14 +57,17 @@ def install_triggers(using="default") -> int:
     tables = watched_tables(using)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Before the statement changes anything: the version's lock first (an advisory lock, which
+            # a savepoint rolled back does not release), then the row.
             cursor.execute(
                 f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN {_BUMP['postgresql']}; RETURN NULL; END $$"
+                f"BEGIN PERFORM pg_advisory_xact_lock({LOCK_CLASS}, 0); {_BUMP['postgresql']}; "
+                "RETURN NULL; END $$"
             )
             for table in tables:
                 cursor.execute(
                     f"CREATE OR REPLACE TRIGGER {TRIGGER} "
-                    f'AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" FOR EACH STATEMENT '
+                    f'BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" FOR EACH STATEMENT '
                     f"EXECUTE FUNCTION {FUNCTION}()"
                 )
         elif connection.vendor == "sqlite":
@@ -71,6 +80,15 @@ def install_triggers(using="default") -> int:
         else:
             raise NotImplementedError(f"no data-version triggers for {connection.vendor}")
     return len(tables)
+
+
+def lock(connection) -> None:
+    """Take the version's lock now, as the first write of the transaction would: for a transaction
+    that takes other locks of its own before writing (an import's subtotal locks), so that every
+    writer takes the version's lock first. Nothing to do on SQLite."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT pg_advisory_xact_lock({LOCK_CLASS}, 0)")
 
 
 def triggers_after_migrate(sender, using, **kwargs):

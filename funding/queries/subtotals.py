@@ -13,6 +13,7 @@ from django.db import connection as default_connection
 from django.db import transaction
 from django.db.models import Count, Sum
 
+from core import dataversion
 from funding.models import Allocation, Subtotal
 from funding.money import cents
 
@@ -177,6 +178,8 @@ def lock_subtotals(keys, connection=default_connection) -> None:
     """
     if connection.vendor != "postgresql" or not keys:
         return
+    # Every writer takes the data version's lock before any subtotal's (core.dataversion).
+    dataversion.lock(connection)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT pg_advisory_xact_lock({LOCK_CLASS}, lock_id) FROM "
