@@ -1,4 +1,4 @@
--- wrk script for `make loadtest`: each connection goes round LOADTEST_PATHS (comma-separated; by default
+-- wrk script for `make loadtest`: each connection goes round LOADTEST_PATHS (space-separated; by default
 -- the pages and API calls an analyst or a script makes most), and the run ends with requests/s,
 -- latency percentiles and errors.
 local default_paths = {
@@ -10,7 +10,7 @@ local default_paths = {
   "/reconciliation/",                                             -- reconciliation (page)
 }
 local paths = {}
-for path in string.gmatch(os.getenv("LOADTEST_PATHS") or "", "[^,]+") do table.insert(paths, path) end
+for path in string.gmatch(os.getenv("LOADTEST_PATHS") or "", "%S+") do table.insert(paths, path) end
 if #paths == 0 then paths = default_paths end
 local counter = 0
 

@@ -79,7 +79,9 @@ def code_version() -> str:
 
 
 def _etag(request, version: str) -> str:
-    accept = request.META.get("HTTP_ACCEPT", "") if request.path_info.startswith("/api/") else ""
+    # The API may answer another format for another Accept; no header and "*/*" ask the same.
+    accept = request.META.get("HTTP_ACCEPT", "").strip() if request.path_info.startswith("/api/") else ""
+    accept = "" if accept == "*/*" else accept
     # The language the reader prefers (cookie, else Accept-Language), as core.i18n reads it: with the
     # path, it decides the answer's language, or a redirect to the reader's.
     preferred = translation.get_language_from_request(request, check_path=False)

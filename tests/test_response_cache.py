@@ -104,6 +104,7 @@ def test_the_etag_names_the_address_the_language_and_the_format():
     assert len(tags) == 8
     # Nothing else changes it: reading again, or the same address from another client.
     assert etag("/") == etag("/") == etag("/", HTTP_USER_AGENT="curl/8")
+    assert etag("/api/v1/allocations/") == etag("/api/v1/allocations/", HTTP_ACCEPT="*/*")
 
 
 def test_answers_in_each_language_are_kept_apart():
