@@ -1,5 +1,9 @@
 """Cells and files for spreadsheets: the one formula guard of every export, CSV streamed row by row, and
-XLSX written row by row (openpyxl's write-only mode) with numbers as numbers."""
+XLSX written row by row (openpyxl's write-only mode) with numbers as numbers.
+
+The guard and the CSV cell are also written in PostgreSQL's SQL (neutralize_formula_sql, csv_cell_sql),
+for the CSV that the database writes itself (core.csv_copy): the same cells, byte for byte.
+"""
 
 import csv
 import datetime
@@ -44,6 +48,48 @@ def csv_cell(value):
     return neutralize_formula(value)
 
 
+def neutralize_formula_sql(text: str, params: list) -> tuple[str, list]:
+    """neutralize_formula of a text expression (its sql and params), in PostgreSQL's SQL."""
+    # ascii() is the code of the first character (0 for '', NULL for NULL).
+    starts = ", ".join(str(ord(character)) for character in FORMULA_STARTS)
+    return (
+        f"CASE WHEN ascii({text}) IN ({starts}) AND {text} !~ %s THEN %s || {text} ELSE {text} END",
+        [*params, *params, f"^(?:{PLAIN_NUMBER.pattern})$", "'", *params, *params],
+    )
+
+
+_INTEGER_FIELDS = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+}
+_TEXT_FIELDS = {"CharField", "SlugField", "TextField"}
+
+
+def csv_cell_sql(column: str, params: list, field) -> tuple[str, list]:
+    """csv_cell of an expression (its sql and params) that holds `field`'s values, in PostgreSQL's SQL:
+    the text that COPY … WITH (FORMAT csv) then writes as csv.writer writes csv_cell's cell.
+
+    Raises TypeError for a type whose text in PostgreSQL is not the one csv_cell writes.
+    """
+    kind = field.get_internal_type()
+    if kind in _INTEGER_FIELDS:
+        return column, params
+    if kind == "DecimalField" and field.decimal_places == 2:
+        return column, params  # numeric(p, 2) is written with its two decimals, as decimal_text writes it
+    if kind in _TEXT_FIELDS:
+        guarded, params = neutralize_formula_sql(column, params)
+        # COPY quotes an empty text ("") to tell it from NULL; csv_cell writes both as nothing.
+        return f"NULLIF({guarded}, '')", params
+    raise TypeError(f"No CSV cell in SQL for a {kind} ({field})")
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -51,6 +97,18 @@ class _Echo:
 
 # A UTF-8 byte-order mark: what Excel needs to read a CSV as UTF-8 ("FY2008–2011", not "FY2008â€“2011").
 BOM = "\ufeff"
+
+
+def csv_header(header: list[str], *, bom: bool = False) -> str:
+    """The first line of a CSV download: the header row, after a byte-order mark if asked for."""
+    return (BOM if bom else "") + csv.writer(_Echo()).writerow(header)
+
+
+def csv_response(filename: str, content: Iterable) -> StreamingHttpResponse:
+    """A CSV download of `filename`, its content streamed as it is made."""
+    response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def stream_csv(
@@ -67,13 +125,11 @@ def stream_csv(
     writer = csv.writer(_Echo())
 
     def lines():
-        yield (BOM if bom else "") + writer.writerow(header)
+        yield csv_header(header, bom=bom)
         for row in chain(first, rows):
             yield writer.writerow([csv_cell(value) for value in row])
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(filename, lines())
 
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

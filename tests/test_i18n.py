@@ -152,6 +152,7 @@ def rows_of(response):
     "url",
     [
         "/api/v1/allocations/?format=csv&country=GT",
+        "/api/v1/allocations/?format=csv&country=regional",  # "Regional / no country", in English
         "/api/v1/allocations/totals/?format=csv&group_by=country",
         "/api/v1/reconciliation/?format=csv",
     ],

@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.exceptions import ValidationError
 
 from core.api.renderers import spreadsheet_format
+from core.csv_copy import copy_csv
 from core.i18n import DOWNLOAD_PARAMETER, download_language, in_default_language
 from core.spreadsheets import XLSX_CONTENT_TYPE, XLSX_MAX_ROWS, Sheet, TooManyRows, stream_csv, xlsx_response
 from funding.io.columns import header_in
@@ -108,6 +109,13 @@ def table_download(request, name: str, header: list[str], rows, *, sheets=()):
         return xlsx_response(f"{name}.xlsx", [first, *sheets])
     except TooManyRows as error:
         raise too_many_rows(error.args[0] - 1) from None
+
+
+def copied_csv_download(request, name: str, header: list[str], select: tuple[str, list], *, using: str):
+    """table_download's CSV of the rows of `select` (core.csv_copy.cells_select), written by PostgreSQL."""
+    return copy_csv(
+        f"{name}.csv", header_in(header_language(request), header), select, bom=csv_bom(request), using=using
+    )
 
 
 def money_columns(header: list[str]) -> set[int]:

@@ -6,8 +6,11 @@ Cells keep their types: money is a Decimal, counts are ints. Each format writes 
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 
+from core.csv_copy import cells_select
 from core.spreadsheets import Sheet
 from funding.choices import STAGE_ORDER, Stage
 from funding.dimensions import DIMENSIONS, related_dimensions
@@ -64,21 +67,38 @@ MONEY_COLUMNS = {
 _CHUNK = 2000
 
 
+def _named_none() -> list[tuple[int, int, str]]:
+    """(key column, label column, label) of each relation that is named in a line item's row when it
+    is empty, where it is a place of its own (regional money); the label in the default language,
+    as every cell of a file is."""
+    names = [column for column, _ in LINE_ITEM_COLUMNS]
+    with translation.override(settings.LANGUAGE_CODE):
+        return [
+            (names.index(dimension.name), names.index(dimension.export_label_name), str(dimension.none_label))
+            for dimension in related_dimensions()
+            if dimension.none_label_in_rows
+        ]
+
+
 def allocation_rows(queryset):
     """Rows of the filtered line items, fetched in chunks so that memory stays flat."""
-    names = [column for column, _ in LINE_ITEM_COLUMNS]
-    # An empty relation is named in the row where it is a place of its own (regional money).
-    named_none = [
-        (names.index(dimension.name), names.index(dimension.export_label_name), dimension.none_label)
-        for dimension in related_dimensions()
-        if dimension.none_label_in_rows
-    ]
+    named_none = _named_none()
     for row in queryset.values_list(*(path for _, path in LINE_ITEM_COLUMNS)).iterator(chunk_size=_CHUNK):
         row = list(row)
         for key, label, none_label in named_none:
             if row[key] is None:
                 row[label] = none_label
         yield row
+
+
+def allocation_cells_select(queryset) -> tuple[str, list]:
+    """The cells of allocation_rows as one SELECT (sql, params), for the database to write the CSV
+    itself (core.csv_copy)."""
+    paths = [path for _, path in LINE_ITEM_COLUMNS]
+    # The query made in the default language, as allocation_rows' is (core.i18n.in_default_language).
+    with translation.override(settings.LANGUAGE_CODE):
+        when_null = {label: (key, text) for key, label, text in _named_none()}
+        return cells_select(queryset, paths, when_null=when_null)
 
 
 def totals_table(body: dict):
