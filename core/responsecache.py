@@ -58,8 +58,11 @@ def _cacheable_request(request) -> bool:
 
 # What else decides an answer: the code that renders it. Kept in the key, so that a deploy never
 # serves what the code before it rendered.
-_CODE_SUFFIXES = (".py", ".html", ".txt", ".mo", ".json")
-_CODE_SKIPPED = {".venv", ".git", "node_modules", "backups", ".cache", "tests", "fixtures", "__pycache__"}
+_CODE_SUFFIXES = (".py", ".html", ".txt", ".mo")
+_STATIC_MANIFEST = "staticfiles.json"
+# Not code: tests, the seed data (it is data, and versioned as such), backups, and every hidden folder
+# (.venv, .git, the caches of the tools).
+_CODE_SKIPPED = {"node_modules", "backups", "tests", "fixtures", "__pycache__"}
 
 
 @functools.cache
@@ -69,9 +72,11 @@ def code_version() -> str:
     digest = hashlib.blake2b(digest_size=8)
     root = Path(settings.BASE_DIR)
     for folder, folders, files in os.walk(root):
-        folders[:] = sorted(name for name in folders if name not in _CODE_SKIPPED)
+        folders[:] = sorted(
+            name for name in folders if name not in _CODE_SKIPPED and not name.startswith(".")
+        )
         for name in sorted(files):
-            if name.endswith(_CODE_SUFFIXES):
+            if name.endswith(_CODE_SUFFIXES) or name == _STATIC_MANIFEST:
                 path = Path(folder) / name
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
