@@ -23,10 +23,13 @@ import time
 import tracemalloc
 from dataclasses import dataclass, field
 
-# The bench is anonymous traffic with debug off, as in production, without the API's rate limit.
+# The bench is anonymous traffic with debug off, as in production, without the API's rate limit and
+# without the response cache (each repetition is rendered, as the first request after an edit is; the
+# data version is still read and the ETag made). `make loadtest` measures the cache.
 BENCH_ENVIRONMENT = {
     "DJANGO_DEBUG": "0",
     "DJANGO_API_ANON_RATE": "off",
+    "DJANGO_RESPONSE_CACHE": "off",
     "DJANGO_SETTINGS_MODULE": "carsi_tracker.settings",
 }
 BENCH_SECRET_KEY = "bench-only-secret-key-not-for-any-server"
@@ -201,6 +204,194 @@ def _today_cases(page) -> list[Case]:
     def exists(table, column):
         return f"SELECT x.* FROM {table} x WHERE EXISTS (SELECT 1 FROM {t['a']} a WHERE a.{column} = x.id)"
 
+    def key(table, column, value):
+        return f"(SELECT id FROM {t[table]} WHERE {column} = '{value}')"
+
+    def listing(name, params, where="1 = 1", ordered=order, *, counted, offset=0, joined="", count_joins=""):
+        """The list at 100 rows a page: its count (over the subtotals where the app reads them,
+        `counted`) and its page. `joined`: a table the ordering reads; `count_joins`: those the
+        filter reads."""
+        count = f"SELECT COUNT(*) FROM {t['a']} a {count_joins} WHERE {where}"
+        return Case(
+            name,
+            "/api/v1/allocations/",
+            {**params, "page_size": "100"},
+            [
+                sums(count) if counted else count,
+                f"SELECT {row_columns} FROM {t['a']} a {joins} {joined} WHERE {where} {ordered} "
+                f"LIMIT 100 OFFSET {offset}",
+            ],
+        )
+
+    program = "guatemala-aviation-program"
+    search = " OR ".join(
+        f"UPPER({column}) LIKE '%BELIZE%'"
+        for column in (
+            "a.source_detail",
+            "a.note",
+            "p.name",
+            "c.name",
+            "d.name",
+            "ac.name",
+            "s.title",
+            "s.key",
+        )
+    )
+    single_filters = [  # (parameters, WHERE, whether the subtotals count the rows)
+        ({"stage": "appropriated"}, "a.stage = 'appropriated'", True),
+        ({"country": "GT"}, f"a.country_id = {gt}", True),
+        ({"fiscal_year_min": "2010", "fiscal_year_max": "2011"}, "a.fiscal_year BETWEEN 2010 AND 2011", True),
+        ({"fiscal_year": "2012"}, "a.fiscal_year = 2012", True),
+        ({"donor": "usaid"}, f"a.donor_id = {key('org', 'slug', 'usaid')}", True),
+        ({"account": "ESF"}, f"a.account_id = {key('account', 'code', 'ESF')}", True),
+        ({"agency": "state-inl"}, f"a.agency_id = {key('org', 'slug', 'state-inl')}", False),
+        ({"objective": "2"}, f"a.objective_id = {key('objective', 'number', '2')}", False),
+        ({"program": program}, f"a.program_id = {key('program', 'slug', program)}", False),
+        ({"source": "synthetic"}, f"a.source_id = {key('source', 'key', 'synthetic')}", False),
+        ({"fiscal_year_basis": "transaction"}, "a.fiscal_year_basis = 'transaction'", False),
+        ({"amount_min": "1000000", "amount_max": "5000000"}, "a.amount BETWEEN 1000000 AND 5000000", False),
+    ]
+    agency_join = f"LEFT JOIN {t['org']} ag ON ag.id = a.agency_id"
+    orderings = [  # (parameter, the column it sorts by, whether it can be null, the table it reads)
+        ("-amount", "a.amount", False, ""),
+        ("amount", "a.amount", False, ""),
+        ("fiscal_year", "a.fiscal_year", False, ""),
+        ("-fiscal_year", "a.fiscal_year", False, ""),
+        ("stage", "a.stage", False, ""),
+        ("fiscal_year_basis", "a.fiscal_year_basis", False, ""),
+        ("donor", "d.name", False, ""),
+        ("agency", "ag.name", True, agency_join),
+        ("account", "ac.code", True, ""),
+        ("country", "c.name", True, ""),
+        ("objective", "o.number", True, ""),
+        ("program", "p.name", True, ""),
+        ("source", "s.key", False, ""),
+        ("-id", "a.id", False, ""),
+    ]
+
+    def ordered_by(parameter, column, nullable):
+        """ORDER BY the column, then by the default order, all backwards after a descending one."""
+        down = " DESC" if parameter.startswith("-") else ""
+        ties = [f"a.{name}{down}" for name in ("fiscal_year", "stage", "id") if f"a.{name}" != column]
+        return f"ORDER BY {column}{down}{' NULLS LAST' if nullable else ''}, " + ", ".join(ties)
+
+    from django.db.models import Sum
+
+    from funding.models import Subtotal
+
+    appropriated = Subtotal.objects.filter(stage="appropriated").aggregate(n=Sum("line_items"))["n"] or 0
+    deep = max(1, min(500, -(-appropriated // 100)))
+    scale_cases = [
+        listing("allocation list, page 1, no filter", {}, counted=True),
+        *(
+            listing(
+                "allocation list, " + "&".join(f"{name}={value}" for name, value in params.items()),
+                params,
+                where,
+                counted=counted,
+            )
+            for params, where, counted in single_filters
+        ),
+        listing(
+            "allocation list, search=Belize",
+            {"search": "Belize"},
+            f"({search})",
+            counted=False,
+            count_joins=joins,
+        ),
+        *(
+            listing(
+                f"allocation list, ordering={parameter}",
+                {"ordering": parameter},
+                ordered=ordered_by(parameter, column, nullable),
+                counted=True,
+                joined=joined,
+            )
+            for parameter, column, nullable, joined in orderings
+        ),
+        listing(
+            f"allocation list, page {deep}, stage=appropriated",
+            {"stage": "appropriated", "page": str(deep)},
+            "a.stage = 'appropriated'",
+            counted=True,
+            offset=(deep - 1) * 100,
+        ),
+        Case(
+            "explorer page, no filter",
+            "/allocations/",
+            {},
+            [
+                exists(t["country"], "country_id"),
+                exists(t["org"], "donor_id"),
+                exists(t["program"], "program_id"),
+                exists(t["source"], "source_id"),
+                f"SELECT a.stage, SUM(a.amount), SUM(a.line_items) FROM {t['sub']} a GROUP BY a.stage",
+                f"SELECT {row_columns} FROM {t['a']} a {joins} {order} LIMIT 50",
+            ],
+        ),
+    ]
+
+    def detail(name, url, where, sums_sql):
+        """A detail page: its sums and its first page of 50 line items in the default order."""
+        page_sql = f"SELECT {row_columns} FROM {t['a']} a {joins} WHERE {where} {order} LIMIT 50"
+        return Case(name, url, {}, [*sums_sql, f"SELECT * FROM {t['coverage']}", page_sql])
+
+    def per_stage(table, where, by=""):
+        count = "SUM(a.line_items)" if table == t["sub"] else "COUNT(*)"
+        return f"SELECT {by}a.stage, SUM(a.amount), {count} FROM {table} a WHERE {where} GROUP BY {by}a.stage"
+
+    from programs.models import Program
+
+    objectives_of_programs = Program.objectives.through._meta.db_table
+    objective, synthetic = key("objective", "number", "2"), key("source", "key", "synthetic")
+    usaid, gt_where = key("org", "slug", "usaid"), f"a.country_id = {gt}"
+    program_where = f"a.program_id = {key('program', 'slug', program)}"
+    scale_cases += [
+        detail(
+            "country page GT",
+            "/countries/GT/",
+            gt_where,
+            [per_stage(t["sub"], gt_where, "a.fiscal_year, "), per_stage(t["sub"], "a.country_id IS NULL")],
+        ),
+        detail(
+            f"program page {program}",
+            f"/programs/{program}/",
+            program_where,
+            [per_stage(t["a"], program_where)],
+        ),
+        detail(
+            "objective page 2",
+            "/objectives/2/",
+            f"a.objective_id = {objective}",
+            [
+                per_stage(t["a"], f"a.objective_id = {objective}"),
+                # The sums of its programs, of every objective.
+                per_stage(
+                    t["a"],
+                    f"a.program_id IN (SELECT program_id FROM {objectives_of_programs} "
+                    f"WHERE objective_id = {objective})",
+                    "a.program_id, ",
+                ),
+            ],
+        ),
+        detail(
+            "source page synthetic",
+            "/sources/synthetic/",
+            f"a.source_id = {synthetic}",
+            [per_stage(t["a"], f"a.source_id = {synthetic}", "a.fiscal_year, ")],
+        ),
+        Case(
+            "organization page usaid",
+            "/organizations/usaid/",
+            {},
+            [
+                per_stage(t["sub"], f"a.donor_id = {usaid}"),
+                per_stage(t["a"], f"a.agency_id = {usaid}"),
+                f"SELECT * FROM {t['figure']} f WHERE f.donor_id = {usaid}",
+            ],
+        ),
+    ]
+
     return [
         # The floor: a request that asks the database next to nothing (the five objectives). Its
         # app time is the fixed cost of a request through the middleware, DRF and JSON.
@@ -274,6 +465,7 @@ def _today_cases(page) -> list[Case]:
             ],
             scan_sql=[explorer_sums],
         ),
+        *scale_cases,
         Case(
             "CSV export, stage=appropriated",
             "/api/v1/allocations/",
@@ -494,6 +686,36 @@ def export_memory(url: str, params: dict) -> dict:
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
+# The download timed beside the database's own COPY of the same statement.
+BARE_COPY_EXPORT = "CSV export, every row"
+
+
+def bare_copy_seconds(url: str, params: dict) -> tuple[float, str]:
+    """Seconds for PostgreSQL to write, to a client that reads and drops it, the COPY statement that
+    the app runs for the CSV download `url` with `params` (as the app's query log holds it), with
+    the settings the app's COPY runs with. Returns them and the statement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.csv_copy import COPY_SETTINGS
+
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = _client().get(url, params)
+        next(iter(response.streaming_content))
+        response.close()  # the COPY is cancelled; its statement is in the log
+    [statement] = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("COPY ")]
+    with connection.cursor() as cursor:
+        for name, value in COPY_SETTINGS.items():
+            cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+        started = time.perf_counter()
+        cursor.cursor.copy_expert(statement, _Sink())
+        seconds = time.perf_counter() - started
+        for name in COPY_SETTINGS:
+            cursor.execute(f"RESET {name}")
+    return seconds, statement
+
+
 def p95(values):
     if len(values) < 2:
         return values[0]
@@ -663,6 +885,12 @@ def main(argv=None):
             f"{memory['rss_peak_mb']} MB (was {memory['rss_before_mb']} MB before the export: "
             f"+{memory['rss_growth_mb']} MB)"
         )
+        if label == BARE_COPY_EXPORT and memory["status"] == 200:
+            seconds, _ = bare_copy_seconds(url, params)
+            print(
+                f"{label}: PostgreSQL's COPY of the same SELECT, read and dropped, in {seconds:.2f} s; "
+                f"the download {memory['seconds'] / seconds:.2f}× that"
+            )
 
 
 if __name__ == "__main__":

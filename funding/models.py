@@ -70,14 +70,6 @@ class AllocationQuerySet(models.QuerySet):
         """Line items with everything a table row shows, in one query."""
         return self.select_related("donor", "agency", "account", "country", "objective", "program", "source")
 
-    def for_page(self):
-        """As for_listing, for one page of many: the six small tables a row names are read in a
-        query each (prefetch) instead of joined, since planning a seven-table join costs PostgreSQL
-        ten times what running it does."""
-        return self.select_related(None).prefetch_related(
-            "donor", "account", "country", "objective", "program", "source"
-        )
-
     def totals(self, group_by=()):
         """Sums and counts per group, computed by one GROUP BY in the database.
 
@@ -95,6 +87,9 @@ class AllocationQuerySet(models.QuerySet):
             .annotate(amount=Sum("amount"), count=Count("id"))
         )
 
+
+# The default order of line items: every list, page and file of them, unless asked otherwise.
+ORDER = ["fiscal_year", "stage", "id"]
 
 # Where a line item stands in its source: one place, one line item (the unique constraint below).
 # Nullable columns are coalesced so that two regional line items (country NULL) count as the same
@@ -134,7 +129,11 @@ class Allocation(Versioned):
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     donor = models.ForeignKey(
-        "partners.Organization", verbose_name=_("donor"), on_delete=models.PROTECT, related_name="allocations"
+        "partners.Organization",
+        verbose_name=_("donor"),
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        db_index=False,  # allocation_donor_order below leads with it
     )
     account = models.ForeignKey(
         FundingAccount,
@@ -142,6 +141,7 @@ class Allocation(Versioned):
         null=True,
         blank=True,
         related_name="allocations",
+        db_index=False,  # allocation_account_order below leads with it
         verbose_name=_("account"),
     )
     country = models.ForeignKey(
@@ -151,6 +151,7 @@ class Allocation(Versioned):
         null=True,
         blank=True,
         related_name="allocations",
+        db_index=False,  # allocation_country_order below leads with it
         help_text=_("Leave empty for regional money or money not attributed to a country."),
     )
     objective = models.ForeignKey(
@@ -159,6 +160,7 @@ class Allocation(Versioned):
         null=True,
         blank=True,
         related_name="allocations",
+        db_index=False,  # allocation_objective_order below leads with it
         verbose_name=_("objective"),
     )
     program = models.ForeignKey(
@@ -167,6 +169,7 @@ class Allocation(Versioned):
         null=True,
         blank=True,
         related_name="allocations",
+        db_index=False,  # allocation_program_order below leads with it
         verbose_name=_("program"),
     )
     source = models.ForeignKey(
@@ -230,7 +233,7 @@ class Allocation(Versioned):
     class Meta:
         verbose_name = _("line item")
         verbose_name_plural = _("line items")
-        ordering = ["fiscal_year", "stage", "id"]
+        ordering = ORDER
         constraints = [
             positive_amount("allocation_amount_positive"),
             models.CheckConstraint(
@@ -256,32 +259,34 @@ class Allocation(Versioned):
                 ),
             ),
         ]
-        # The amount (and the columns grouped by) ride along in the indexes (INCLUDE, on
-        # PostgreSQL) so that sums are read from the index alone, never from the table.
+        # Every list, page and explorer reads its page's ids in the order of one of these, from it
+        # alone: the default order, or the ordering asked for with ties in the default order
+        # (funding.queries.filters); ordered by a dimension, one value after another, each value's
+        # line items in the order of the index that leads with it (funding.queries.pages).
         indexes = [
-            # Totals by fiscal year and stage; the dashboard's sums per stage for FY2008–FY2012,
-            # appropriations per year and account, disbursements per country.
+            # The default order: the unfiltered list and explorer and their deep pages, a filter by
+            # fiscal years or one most line items pass, ?ordering=fiscal_year either way.
+            models.Index(fields=ORDER, name="allocation_default_order"),
+            # One stage's line items in the default order (?stage=, its deep pages); ?ordering=stage.
+            models.Index(fields=["stage", "fiscal_year", "id"], name="allocation_stage_order"),
+            # A country's, donor's, account's line items in the default order: their filters and deep
+            # pages, the country page's table; ?ordering=country, donor, account.
+            models.Index(fields=["country", *ORDER], name="allocation_country_order"),
+            models.Index(fields=["donor", *ORDER], name="allocation_donor_order"),
+            models.Index(fields=["account", *ORDER], name="allocation_account_order"),
+            # ?ordering=amount either way; amount_min and amount_max.
+            models.Index(fields=["amount", *ORDER], name="allocation_amount_order"),
+            # As a country's, with the amount alongside (INCLUDE, on PostgreSQL) for the objective's
+            # and the program's page: their sums per stage, which the subtotals do not keep.
+            models.Index(fields=["objective", *ORDER], include=["amount"], name="allocation_objective_order"),
+            models.Index(fields=["program", *ORDER], include=["amount"], name="allocation_program_order"),
+            # Which stages each source has line items of (the coverage caveats: one entry per pair,
+            # funding.queries.coverage.source_stages), and a source page's sums per year and stage.
             models.Index(
-                fields=["stage", "fiscal_year"],
-                include=["amount", "account", "country"],
-                name="allocation_stage_year_sums",
+                fields=["source", "stage", "fiscal_year"], include=["amount"], name="allocation_source_stage"
             ),
-            # Reconciliation: sums per donor, stage and fiscal year of the reported figures' donors.
-            models.Index(
-                fields=["donor", "stage", "fiscal_year"],
-                include=["amount"],
-                name="allocation_donor_stage_year",
-            ),
-            # Line items of a country (and stage, and years) in the default order, counted,
-            # summed per stage and paged: the list and the explorer filtered by country.
-            models.Index(
-                fields=["country", "stage", "fiscal_year", "id"],
-                include=["amount"],
-                name="allocation_country_stage_year",
-            ),
-            # A source's line items (its foreign key), and whether it has any of a stage: what the
-            # coverage caveats ask of each source (funding.queries.coverage.stages_of_sources).
-            models.Index(fields=["source", "stage"], name="allocation_source_stage"),
+            # ?fiscal_year_basis=: the few line items of one meaning among many of the other.
+            models.Index(fields=["fiscal_year_basis"], name="allocation_fiscal_year_basis"),
         ]
 
     def __str__(self):

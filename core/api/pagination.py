@@ -29,16 +29,25 @@ class IdPagePaginator(Paginator):
 
     The ids of a deep page (OFFSET 24950) come from an index alone; only the page's own rows are
     then read and joined, instead of every row before them. Same rows, same order, same queries.
+    `page_keys(page)`, if given, says which ids a slice of the queryset holds when it knows a faster
+    way to them than the database's (a list, or a subquery); `with_related(rows)`, what else the
+    page's rows need, read once for them all (the rows they name).
     """
 
-    def __init__(self, object_list, per_page, *args, known_count=None, **kwargs):
+    def __init__(
+        self, object_list, per_page, *args, known_count=None, page_keys=None, with_related=None, **kwargs
+    ):
         super().__init__(object_list, per_page, *args, **kwargs)
         if known_count is not None:
             self.count = known_count  # already known: no COUNT(*) over the rows
+        self.page_keys, self.with_related = page_keys, with_related
 
     def _get_page(self, object_list, number, paginator):
         if isinstance(object_list, QuerySet):
-            object_list = self.object_list.filter(pk__in=object_list.values("pk"))
+            keys = self.page_keys(object_list) if self.page_keys else object_list.values("pk")
+            object_list = self.object_list.filter(pk__in=keys)
+            if self.with_related:
+                object_list = self.with_related(list(object_list))
         return super()._get_page(object_list, number, paginator)
 
 
@@ -56,9 +65,15 @@ class Pagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         _positive_int_param(request, self.page_query_param)
-        # A view that knows how many rows its filters select says so (count_rows), sparing a COUNT(*).
+        # A view that knows how many rows its filters select says so (count_rows), sparing a COUNT(*);
+        # one that knows a faster way to a page's ids, or what else its rows need, gives it.
         known_count = view.count_rows() if hasattr(view, "count_rows") else None
-        self.django_paginator_class = partial(IdPagePaginator, known_count=known_count)
+        self.django_paginator_class = partial(
+            IdPagePaginator,
+            known_count=known_count,
+            page_keys=getattr(view, "page_keys", None),
+            with_related=getattr(view, "with_related", None),
+        )
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound as error:

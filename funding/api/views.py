@@ -17,9 +17,11 @@ from rest_framework.views import APIView
 from core.api.editing import HistoryMixin, VersionedEditMixin, WriteMixin
 from core.api.parameters import known_parameters, refuse_unknown
 from core.api.renderers import SPREADSHEET_RENDERERS, spreadsheet_format
+from core.csv_copy import copies_csv
 from core.filters import split_values
 from funding.api.downloads import (
     DOWNLOAD_PARAMETERS,
+    copied_csv_download,
     download_responses,
     header_language,
     refuse_beyond_excel,
@@ -39,6 +41,7 @@ from funding.choices import Scope
 from funding.dimensions import DIMENSIONS, parse_group_by
 from funding.io.exports import (
     LINE_ITEM_COLUMNS,
+    allocation_cells_select,
     allocation_rows,
     disagreement_table,
     reconciliation_table,
@@ -48,6 +51,7 @@ from funding.io.exports import (
 from funding.models import Allocation, Citation, Coverage, Disagreement, FundingAccount, ReportedFigure
 from funding.queries.disagreements import with_sides
 from funding.queries.filters import AllocationFilter, ReportedFigureFilter
+from funding.queries.pages import page_keys, with_named_rows
 from funding.queries.reconciliation import Verdict, reconcile
 from funding.queries.subtotals import line_item_count, totals_queryset
 from funding.totals import as_json as totals_as_json
@@ -95,8 +99,11 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
         return renderers
 
     def get_queryset(self):
-        # One line item: its related rows joined; a page of them: read a table at a time.
-        return super().get_queryset().for_page() if self.action == "list" else super().get_queryset()
+        # One line item: its related rows joined. A page of them: the rows they name read after the
+        # page, all seven tables in one query (with_related), since planning the eight-table join
+        # costs PostgreSQL ten times what running it does.
+        queryset = super().get_queryset()
+        return queryset.select_related(None) if self.action == "list" else queryset
 
     def filter_queryset(self, queryset):
         # The filterset is kept: the totals and the page count read the subtotals through it.
@@ -115,11 +122,19 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
         """The list's row count from the subtotals, when its filters are all ones they keep."""
         return line_item_count(self.filterset) if getattr(self, "filterset", None) else None
 
+    # A page ordered by a dimension of few values is read one value after another.
+    page_keys = staticmethod(page_keys)
+    with_related = staticmethod(with_named_rows)
+
     def list(self, request, *args, **kwargs):
         if spreadsheet_format(request):
             queryset = self.filter_queryset(self.get_queryset())
             refuse_beyond_excel(request, lambda: self.count_rows() or queryset.count())
             header = [column for column, _ in LINE_ITEM_COLUMNS]
+            if spreadsheet_format(request) == "csv" and copies_csv(queryset.db):
+                # PostgreSQL writes the same file itself (COPY), at the speed it reads the rows.
+                select = allocation_cells_select(queryset)
+                return copied_csv_download(request, "allocations", header, select, using=queryset.db)
             return table_download(request, "allocations", header, allocation_rows(queryset))
         return super().list(request, *args, **kwargs)
 

@@ -12,7 +12,7 @@ from core.filters import (
 )
 from funding.choices import Scope, Stage
 from funding.dimensions import DIMENSIONS
-from funding.models import Allocation, ReportedFigure
+from funding.models import ORDER, Allocation, ReportedFigure
 from partners.models import Organization
 from sources.models import Source
 
@@ -102,13 +102,16 @@ class AllocationFilter(DimensionFilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        # Pages need a total order: the default one, or the one asked for with id last.
-        ordering = self.form.cleaned_data.get("ordering")
-        if not ordering:
-            return queryset.order_by("fiscal_year", "stage", "id")
-        if "id" not in {field.lstrip("-") for field in ordering}:
-            return queryset.order_by(*queryset.query.order_by, "id")
-        return queryset
+        # Pages need a total order: the one asked for, then the default one (which ends with the id),
+        # backwards after a descending first field. An ordering and its reverse are then one index
+        # read either way (funding.models.Allocation.Meta.indexes).
+        ordering = [name for name in self.form.cleaned_data.get("ordering") or [] if name.strip("-")]
+        asked = {name.lstrip("-") for name in ordering}
+        if "id" in asked:
+            return queryset
+        backwards = "-" if ordering and ordering[0].startswith("-") else ""
+        ties = [backwards + name for name in ORDER if name not in asked]
+        return queryset.order_by(*(queryset.query.order_by if ordering else ()), *ties)
 
 
 class ReportedFigureFilter(django_filters.FilterSet):

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from funding.choices import STAGE_ORDER
 from funding.models import Allocation, Subtotal
 from funding.queries.coverage import caveats
+from funding.totals import per_stage
 from funding.web.explorer import detail_line_items
 from partners.models import Country
 from programs.models import Program
@@ -32,7 +33,7 @@ def country_detail(request, iso2):
     # Country is one of the columns the subtotals keep: every sum here is read from them.
     subtotals = Subtotal.objects.filter(country=country)
     by_year = subtotals.totals(["fiscal_year"])
-    stage_totals = subtotals.totals()
+    stage_totals = per_stage(by_year)
     stages = sorted({row["stage"] for row in by_year}, key=STAGE_ORDER.__getitem__)
     years = sorted({row["fiscal_year"] for row in by_year})
     cells = {(row["fiscal_year"], row["stage"]): row for row in by_year}

@@ -1,6 +1,7 @@
 """The allocation explorer: the API's filters as a page, with sorting, paging and a pivot."""
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
@@ -9,13 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from core.api.pagination import IdPagePaginator
 from core.filters import split_values
 from core.i18n import translated_fields
+from core.querysets import read_together
 from funding.choices import STAGE_ORDER
 from funding.dimensions import DIMENSIONS, PIVOT_DIMENSIONS, related_dimensions
 from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from funding.links import explorer_url, filter_query, row_url
-from funding.models import Allocation
+from funding.models import ORDER, Allocation
 from funding.queries.coverage import caveats
 from funding.queries.filters import AllocationFilter
+from funding.queries.pages import page_keys, with_named_rows
 from funding.queries.subtotals import totals_queryset
 from partners.models import territory_name
 
@@ -50,15 +53,30 @@ def _choice_label(dimension, row) -> str:
     return getattr(row, "local_name", None) or getattr(row, dimension.model.LABEL_FIELD)
 
 
-def filter_choices() -> dict:
-    """What the filter form offers for each dimension (fiscal years aside), in the parameters' own values."""
+def choice_rows() -> dict[str, list]:
+    """The rows the filter form offers for each related dimension (donors, countries…), read in one
+    query: those some line item refers to, where the registry says so, else all."""
+    dimensions = related_dimensions()
+    querysets = [
+        _with_line_items(dimension.model.objects.all(), dimension.name)
+        if dimension.choices_in_use_only
+        else dimension.model.objects.all()
+        for dimension in dimensions
+    ]
+    return {
+        dimension.name: rows for dimension, rows in zip(dimensions, read_together(*querysets), strict=True)
+    }
+
+
+def filter_choices(rows: dict[str, list] | None = None) -> dict:
+    """What the filter form offers for each dimension (fiscal years aside), in the parameters' own
+    values; of the related dimensions, `rows` (choice_rows())."""
+    rows = choice_rows() if rows is None else rows
     choices = {dimension.name: dimension.choices for dimension in DIMENSIONS.values() if dimension.choices}
     for dimension in related_dimensions():
-        rows = dimension.model.objects.all()
-        if dimension.choices_in_use_only:
-            rows = _with_line_items(rows, dimension.name)
         options = [
-            (str(getattr(row, dimension.model.NATURAL_KEY)), _choice_label(dimension, row)) for row in rows
+            (str(getattr(row, dimension.model.NATURAL_KEY)), _choice_label(dimension, row))
+            for row in rows[dimension.name]
         ]
         if dimension.none_value:
             # "Regional" heads a list of checkboxes; "none" ends a menu.
@@ -190,9 +208,7 @@ def detail_line_items(queryset, querydict, stage_totals, **filters) -> dict:
     `stage_totals` are the page's own sums per stage of the same line items: their counts give the
     number of rows without a COUNT(*). The rest are a link away, in the explorer.
     """
-    paginator = IdPagePaginator(
-        queryset.for_listing().order_by("fiscal_year", "stage", "id"), DETAIL_PAGE_SIZE
-    )
+    paginator = IdPagePaginator(queryset.order_by(*ORDER), DETAIL_PAGE_SIZE, with_related=with_named_rows)
     paginator.count = sum(row["count"] for row in stage_totals)
     return {
         "line_items": paginator.get_page(querydict.get("page")),
@@ -202,8 +218,9 @@ def detail_line_items(queryset, querydict, stage_totals, **filters) -> dict:
 
 def explore(querydict):
     """Everything the explorer page shows for a query string."""
-    filterset = AllocationFilter(querydict, queryset=Allocation.objects.for_page())
-    context = {"filterset": filterset, "choices": filter_choices(), "sort_links": sort_links(querydict)}
+    filterset = AllocationFilter(querydict, queryset=Allocation.objects.all())
+    rows = choice_rows()
+    context = {"filterset": filterset, "choices": filter_choices(rows), "sort_links": sort_links(querydict)}
     context["selected"] = {name: split_values(querydict.getlist(name)) for name in context["choices"]}
     context["filter_fields"] = filter_fields(context["choices"], context["selected"])
     context["fiscal_years"] = (MIN_FISCAL_YEAR, MAX_FISCAL_YEAR)
@@ -213,7 +230,10 @@ def explore(querydict):
     queryset = filterset.qs
     context["stage_totals"] = totals_queryset(filterset).totals()
     context["caveats"] = caveats(row["stage"] for row in context["stage_totals"])
-    paginator = IdPagePaginator(queryset, page_size(querydict))
+    # The rows the page names are among those of the filter choices: no query for them.
+    paginator = IdPagePaginator(
+        queryset, page_size(querydict), page_keys=page_keys, with_related=partial(with_named_rows, rows=rows)
+    )
     # The per-stage totals have counted the filtered set already: no second COUNT(*) over it.
     paginator.count = sum(row["count"] for row in context["stage_totals"])
     context["page"] = paginator.get_page(querydict.get("page"))

@@ -9,6 +9,7 @@ from funding.links import row_url
 from funding.models import Allocation, FundingAccount, ReportedFigure, Subtotal
 from funding.queries.coverage import caveats_by_stage, declarations, describe
 from funding.queries.reconciliation import Verdict, reconcile
+from funding.totals import per_stage
 from funding.web.charts import Bar, Segment, horizontal_bars, stacked_columns
 from funding.web.explorer import detail_line_items, explore
 from partners.models import territory_name
@@ -131,14 +132,17 @@ def source_detail(request, key):
     source = get_object_or_404(Source, key=key)
     line_items = Allocation.objects.filter(source=source)
     figures = ReportedFigure.objects.filter(Q(source=source) | Q(citations__source=source)).distinct()
-    stage_totals = line_items.totals()
+    # One pass over the source's line items (its index holds the amounts): the sums per stage are
+    # those per year and stage, added up.
+    by_year = line_items.totals(["fiscal_year"])
+    stage_totals = per_stage(by_year)
     return render(
         request,
         "funding/source_detail.html",
         {
             "source": source,
             "stage_totals": stage_totals,
-            "by_year": line_items.totals(["fiscal_year"]),
+            "by_year": by_year,
             "reconciliations": reconcile(figures),
             "programs": source.programs.all(),
             "coverages": [

@@ -122,6 +122,26 @@ def test_ordering_by_several_fields(api):
     assert [(row["country"], row["fiscal_year"]) for row in body["results"]] == [("BZ", 2011), ("BZ", 2011)]
 
 
+@pytest.mark.parametrize("field", ["fiscal_year", "stage", "amount", "fiscal_year_basis", "donor", "source"])
+def test_ties_go_in_the_default_order_and_a_descending_order_is_the_ascending_one_backwards(api, field):
+    ascending = [row["id"] for row in get(api, URL, ordering=field, page_size=1000)["results"]]
+    descending = [row["id"] for row in get(api, URL, ordering=f"-{field}", page_size=1000)["results"]]
+    assert descending == ascending[::-1]
+    if field in ("fiscal_year", "stage"):
+        by_default = Allocation.objects.order_by(
+            field, *(name for name in ("fiscal_year", "stage", "id") if name != field)
+        )
+        assert ascending == list(by_default.values_list("id", flat=True))
+
+
+def test_line_items_without_the_value_come_last_either_way(api):
+    for ordering in ("country", "-country"):
+        rows = get(api, URL, ordering=ordering, page_size=1000)["results"]
+        names = [row["country_name"] for row in rows if row["country"]]
+        assert [row["country"] for row in rows[len(names) :]] == [None] * (len(rows) - len(names))
+        assert names == sorted(names, reverse=ordering.startswith("-"))
+
+
 def test_totals_per_fiscal_year(api):
     body = get(api, TOTALS, group_by="fiscal_year", stage="appropriated")
     assert body["group_by"] == ["fiscal_year", "stage"]
