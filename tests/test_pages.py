@@ -337,7 +337,7 @@ def test_country_list_keeps_regional_money_apart(client, django_assert_num_queri
 def test_country_detail(client, django_assert_num_queries):
     # First the data version (core.responsecache); then
     # 1 country; 2 per year and stage (added up per stage); 3-4 what those line items count; 5
-    # regional per stage; 6-7 programs; 8 the page's ids; 9 its line items.
+    # regional per stage; 6-7 programs; 8 the page of line items; 9 the rows they name.
     with django_assert_num_queries(11):
         html = html_of(client, "/countries/GT/")
     assert money("1499000", "$1.5M") not in html  # only cells and the total appear
@@ -533,8 +533,8 @@ def many_guatemala_line_items():
     "url, queries, count, explorer_filter",
     [
         # country; per year and stage (whose sums per stage are added up), regional per stage
-        # (subtotals); what they count (2); programs (2); the page's ids, then its line items with
-        # their related rows joined (2, as on every detail page)
+        # (subtotals); what they count (2); programs (2); one page of line items, then the rows they
+        # name, every table in one query (2, as on every detail page)
         ("/countries/GT/", 10, 135, {"country": ["GT"]}),
         # program with its relations (5); its sums per stage; one page of line items (2)
         ("/programs/guatemala-aviation-program/", 9, 130, {"program": ["guatemala-aviation-program"]}),
