@@ -36,7 +36,7 @@ LOADTEST_ERRORS_FILE=$(mktemp -t carsi-loadtest-XXXX)
 LOADTEST_RATES_FILE=$(mktemp -t carsi-loadtest-rates-XXXX)
 
 scripts/with_server.sh bash -euo pipefail -c '
-  echo "== wrk: ${LOADTEST_SECONDS} s, ${LOADTEST_CONNECTIONS} connections; gunicorn: $WORKERS workers x $THREADS threads; database ${DATABASE_URL%%:*}; cache ${REDIS_URL:+Redis}${REDIS_URL:-in each worker}"
+  echo "== wrk: ${LOADTEST_SECONDS} s, ${LOADTEST_CONNECTIONS} connections; gunicorn: $WORKERS workers x $THREADS threads; database ${DATABASE_URL%%:*}; cache ${REDIS_URL:-in each worker}"
   stylesheet=$(curl -fsS "$BASE_URL/" | grep -o "/static/css/site\.[0-9a-f]*\.css" | head -n 1)
   test -n "$stylesheet" || { echo "no hashed stylesheet on the dashboard"; exit 1; }
   # Warm every worker, its database connection and each address first (a server that has been up a
