@@ -280,11 +280,9 @@ class Allocation(Versioned):
             # and the program's page: their sums per stage, which the subtotals do not keep.
             models.Index(fields=["objective", *ORDER], include=["amount"], name="allocation_objective_order"),
             models.Index(fields=["program", *ORDER], include=["amount"], name="allocation_program_order"),
-            # Which stages each source has line items of (the coverage caveats: one entry per pair,
-            # funding.queries.coverage.source_stages), and a source page's sums per year and stage.
-            models.Index(
-                fields=["source", "stage", "fiscal_year"], include=["amount"], name="allocation_source_stage"
-            ),
+            # A source's line items (its foreign key), and whether it has any of a stage: what the
+            # coverage caveats ask of each source (funding.queries.coverage.source_stages).
+            models.Index(fields=["source", "stage"], name="allocation_source_stage"),
             # ?fiscal_year_basis=: the few line items of one meaning among many of the other.
             models.Index(fields=["fiscal_year_basis"], name="allocation_fiscal_year_basis"),
         ]
