@@ -3,46 +3,19 @@ one of them cached is served by the other, and an edit through one is read back 
 
 import json
 import os
-import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import redis
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from funding.models import Allocation
+from tests.app_process import AppWorker
 
 REDIS_URL = os.environ.get("CARSI_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
-
-# One app process: reads requests as JSON lines, answers each with its status, ETag, body and the
-# number of queries it took.
-WORKER = """
-import json, sys
-import django
-django.setup()
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-client = Client(raise_request_exception=False)
-for line in sys.stdin:
-    ask = json.loads(line)
-    headers = {"HTTP_" + name.upper().replace("-", "_"): value
-               for name, value in ask.get("headers", {}).items()}
-    with CaptureQueriesContext(connection) as queries:
-        if ask.get("method") == "PATCH":
-            response = client.patch(ask["path"], json.dumps(ask["data"]),
-                                    content_type="application/json", **headers)
-        else:
-            response = client.get(ask["path"], **headers)
-    print(json.dumps({"status": response.status_code, "etag": response.get("ETag"),
-                      "body": response.content.decode(), "queries": len(queries)}), flush=True)
-"""
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -53,45 +26,16 @@ pytestmark = [
 ]
 
 
-class Worker:
-    def __init__(self):
-        db = connection.settings_dict
-        url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        environment = {name: value for name, value in os.environ.items() if not name.startswith("DJANGO_")}
-        environment |= {
-            "DJANGO_SETTINGS_MODULE": "carsi_tracker.settings",
-            "DJANGO_SECRET_KEY": "test-only-secret-key",
-            "DJANGO_ALLOWED_HOSTS": "testserver",
-            "DJANGO_API_ANON_RATE": "off",
-            "DATABASE_URL": url,
-            "REDIS_URL": REDIS_URL,
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", WORKER],
-            cwd=Path(settings.BASE_DIR),
-            env=environment,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-
-    def ask(self, path, **request) -> dict:
-        self.process.stdin.write(json.dumps({"path": path, **request}) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        assert line, "the worker stopped"
-        return json.loads(line)
-
-    def close(self):
-        self.process.stdin.close()
-        self.process.wait(timeout=30)
+def database_url() -> str:
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
 def workers():
     redis.Redis.from_url(REDIS_URL).flushdb()
     call_command("load_seed", verbosity=0)
-    started = [Worker(), Worker()]
+    started = [AppWorker(database_url(), REDIS_URL=REDIS_URL) for _ in range(2)]
     yield started
     for worker in started:
         worker.close()
@@ -127,3 +71,37 @@ def test_an_edit_through_one_worker_is_read_back_through_the_other(workers, djan
     assert after["etag"] != rendered["etag"]
     assert Decimal(json.loads(after["body"])["total"]["amount"]) == Decimal("1676000.00")
     assert json.loads(first.ask(path)["body"]) == json.loads(after["body"])
+
+
+def test_a_worker_serves_its_own_copy_without_asking_redis(workers):
+    first, second = workers
+    path = "/api/v1/reconciliation/"
+    rendered = first.ask(path)
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    # The first worker kept what it rendered: the same answer, after the one query, with Redis empty.
+    kept = first.ask(path)
+    assert (kept["body"], kept["etag"], kept["queries"]) == (rendered["body"], rendered["etag"], 1)
+    # The other worker has no copy of its own and Redis none any more: it renders the answer again.
+    again = second.ask(path)
+    assert again["etag"] == rendered["etag"]
+    assert again["queries"] > 1
+
+
+def test_an_answer_from_the_cache_costs_one_round_trip_and_survives_a_database_restart(workers):
+    first, _ = workers
+    path = "/api/v1/allocations/totals/?group_by=country"
+    rendered = first.ask(path)
+    cached = first.ask(path)
+    # The version's read is the only query, and Django asks no `SELECT 1` of the kept connection first.
+    assert (cached["etag"], cached["queries"], cached["health_checks"]) == (rendered["etag"], 1, 0)
+
+    # The database restarts under the worker: every connection it had is gone.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    # The read fails on the dead connection, which is closed, and is made again on a new one.
+    after = first.ask(path)
+    assert (after["status"], after["etag"], after["body"]) == (200, rendered["etag"], rendered["body"])
+    assert after["health_checks"] == 1
