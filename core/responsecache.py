@@ -20,10 +20,14 @@ import functools
 import hashlib
 import logging
 import os
+import threading
 from pathlib import Path
 
+from cachetools import LRUCache
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import translation
@@ -128,10 +132,42 @@ def _from_cache(entry) -> HttpResponse:
     return response
 
 
+class _LocalCopies:
+    """The answers a worker last served from the shared cache, kept in its memory up to `max_bytes`,
+    the least recently served dropped first: an answer from here costs no round trip to Redis. Their
+    names hold the data version, so a copy is right for as long as anyone asks for it by name."""
+
+    def __init__(self, max_bytes: int):
+        self._entries = LRUCache(maxsize=max_bytes, getsizeof=_entry_size)
+        self._lock = threading.Lock()  # gunicorn's threads share a worker's copies
+
+    def get(self, etag):
+        with self._lock:
+            return self._entries.get(etag)
+
+    def set(self, etag, entry) -> None:
+        if _entry_size(entry) <= self._entries.maxsize:
+            with self._lock:
+                self._entries[etag] = entry
+
+
+def _entry_size(entry) -> int:
+    content, headers = entry
+    return len(content) + sum(len(name) + len(value) for name, value in headers)
+
+
+def _local_copies(cache) -> _LocalCopies | None:
+    # In front of a cache in another process (Redis) only: one in this process's memory already is one.
+    if settings.RESPONSE_CACHE_LOCAL_BYTES <= 0 or isinstance(cache, (LocMemCache, DummyCache)):
+        return None
+    return _LocalCopies(settings.RESPONSE_CACHE_LOCAL_BYTES)
+
+
 class ResponseCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.cache = caches[CACHE_ALIAS]
+        self.local = _local_copies(self.cache)
 
     def __call__(self, request):
         if settings.DEBUG:
@@ -165,20 +201,29 @@ class ResponseCacheMiddleware:
             return response
         self._vary(request, response)
         if _storable(response):
-            headers = [(name, value) for name, value in response.items() if name.lower() in _KEPT_HEADERS]
+            headers = tuple(
+                (name, value) for name, value in response.items() if name.lower() in _KEPT_HEADERS
+            )
             self._store(etag, (response.content, headers))
         _public(response, etag)
         return response
 
     # A cache that is down (Redis restarting) makes answers slower, never wrong and never an error.
     def _lookup(self, etag):
+        if self.local is not None and (entry := self.local.get(etag)) is not None:
+            return entry
         try:
-            return self.cache.get(etag)
+            entry = self.cache.get(etag)
         except Exception:
             logger.warning("The response cache is not answering; rendering instead.", exc_info=True)
             return None
+        if entry is not None and self.local is not None:
+            self.local.set(etag, entry)
+        return entry
 
     def _store(self, etag, entry) -> None:
+        if self.local is not None:
+            self.local.set(etag, entry)
         try:
             self.cache.set(etag, entry, settings.RESPONSE_CACHE_SECONDS)
         except Exception:

@@ -8,13 +8,15 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core import dataversion
+from core import dataversion, responsecache
 from core.backup import restore
 from funding.models import Allocation
 from releases.publish import publish
@@ -250,3 +252,25 @@ def test_a_cache_that_is_down_makes_answers_slower_never_an_error(monkeypatch):
     response = Client().get("/reconciliation/")
     assert response.status_code == 200
     assert b"reconciliation" in response.content.lower()
+
+
+def test_a_worker_keeps_its_own_copies_only_in_front_of_a_cache_elsewhere(settings):
+    redis_cache = RedisCache("redis://127.0.0.1:6379/7", {})
+    assert isinstance(responsecache._local_copies(redis_cache), responsecache._LocalCopies)
+    # A cache in this process's memory (as in these tests) or none at all: no second copy.
+    assert responsecache._local_copies(caches["responses"]) is None
+    assert responsecache._local_copies(DummyCache("", {})) is None
+    settings.RESPONSE_CACHE_LOCAL_BYTES = 0
+    assert responsecache._local_copies(redis_cache) is None
+
+
+def test_a_workers_copies_stay_within_their_bytes_the_least_recently_served_dropped_first():
+    copies = responsecache._LocalCopies(max_bytes=100)
+    headers = (("Content-Type", "text/html"),)  # 21 bytes
+    for tag in ('"1-a"', '"1-b"'):
+        copies.set(tag, (b"x" * 20, headers))  # 41 bytes each
+    assert copies.get('"1-a"') is not None  # now the more recently served
+    copies.set('"1-c"', (b"x" * 20, headers))  # three would be 123 bytes: "b" goes
+    assert [copies.get(tag) is not None for tag in ('"1-a"', '"1-b"', '"1-c"')] == [True, False, True]
+    copies.set('"1-d"', (b"d" * 200, headers))  # larger than all the copies together: not kept
+    assert copies.get('"1-d"') is None
