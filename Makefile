@@ -7,9 +7,11 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # `make run` is the local development server: debug on unless DJANGO_DEBUG says otherwise.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
-# `make serve` is the production server: gunicorn, debug off, settings from the environment.
-WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
-THREADS ?= 2
+# `make serve` is the production server: gunicorn, debug off, settings from the environment. A
+# process more than the cores, of four threads each: most answers come from the response cache and
+# wait on the database or Redis more than they compute (bench/RESULTS.md, "Workers and threads").
+WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+THREADS ?= 4
 # Seconds a stopping worker (SIGTERM, a deploy) has to finish the requests it is answering.
 GRACEFUL_TIMEOUT ?= 30
 BIND ?= 127.0.0.1:$(PORT)

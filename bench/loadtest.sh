@@ -26,7 +26,7 @@ if [ "$redis_url" != "none" ]; then export REDIS_URL="$redis_url"; fi
 export PORT=${PORT:-8093}
 export LOADTEST_SECONDS=${LOADTEST_SECONDS:-30}
 export LOADTEST_CONNECTIONS=${LOADTEST_CONNECTIONS:-50}
-export WORKERS=${WORKERS:-$(( $(nproc) * 2 + 1 ))} THREADS=${THREADS:-2}
+export WORKERS=${WORKERS:-$(( $(nproc) + 1 ))} THREADS=${THREADS:-4}  # as `make serve` has them
 # The six addresses an analyst or a script asks most: the dashboard, the explorer filtered, a
 # filtered list, the totals, the reconciliation as API and as page.
 export LOADTEST_MIXED="/ /allocations/?country=GT&stage=appropriated /api/v1/allocations/?country=HN&stage=disbursed \
