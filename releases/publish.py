@@ -54,15 +54,21 @@ def next_name(now) -> str:
     return f"{day}.{Release.objects.filter(name__startswith=f'{day}.').count() + 1}"
 
 
-def publish(note: str, user=None, *, allow_empty: bool = False) -> Release:
+def publish(note: str, user=None, *, allow_empty: bool = False, bounded: bool = True) -> Release:
     """Publish the data as it stands now. Refused (NothingToPublish) when nothing changed since the
-    last release, unless `allow_empty`."""
+    last release, unless `allow_empty`.
+
+    `bounded=False` lifts the statement timeout (DJANGO_DB_STATEMENT_TIMEOUT) for the publishing
+    transaction: for the command line, where marking a million line items' history takes minutes; a
+    request from the admin keeps it."""
     note = (note or "").strip()
     if not note:
         raise ValueError("note: say what this release brings (the reports it adds, the corrections).")
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                if not bounded:
+                    cursor.execute("SET LOCAL statement_timeout = 0")
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [LOCK_CLASS])
         number = (Release.objects.aggregate(last=Max("number"))["last"] or 0) + 1
         added = mark_versions(number)

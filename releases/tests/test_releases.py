@@ -218,6 +218,35 @@ def test_publish_release_prints_the_name(capsys):
     assert name.endswith(".2")
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement timeout is PostgreSQL's")
+def test_the_command_line_publishes_however_long_it_takes_the_admin_within_the_timeout(monkeypatch):
+    from django.db.utils import OperationalError
+
+    from releases import publish as publishing
+
+    marked = publishing.mark_versions
+
+    def slow(number):  # as a million line items' history is to mark
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.3)")
+        return marked(number)
+
+    monkeypatch.setattr(publishing, "mark_versions", slow)
+    incle = incle_2012()
+    incle.amount = Decimal("86000000.00")
+    incle.save()
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 100")
+    try:
+        with pytest.raises(OperationalError, match="statement timeout"):
+            publish("Within the timeout")
+        call_command("publish_release", note="However long it takes", stdout=io.StringIO())
+        assert Release.objects.latest_release().note == "However long it takes"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+
+
 def test_a_release_is_never_changed_nor_deleted(first):
     from django.core.exceptions import ValidationError
 
