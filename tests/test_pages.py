@@ -136,6 +136,19 @@ def test_explorer_lists_filters_and_totals_the_whole_set(client):
     assert 'href="/api/v1/allocations/?stage=disbursed&amp;country=GT&amp;format=csv"' in html
 
 
+def test_an_explorer_that_matches_nothing_says_so_once_and_what_the_stage_counts(client):
+    # No source itemizes the appropriations by country: no line item is Guatemala's appropriation.
+    html = html_of(client, "/allocations/", stage="appropriated", country="GT")
+    assert html.count("No line items match these filters.") == 1
+    assert "What line items of this stage count, which may be why none match" in html
+    assert "nor to which countries" in html
+    assert "format=csv" not in html and '<table class="figures line-items">' not in html
+    # FMF disbursements are not itemized either: each stage asked for says what it counts.
+    html = html_of(client, "/allocations/", stage="appropriated,disbursed", country="GT", account="FMF")
+    assert "What line items of these stages count" in html
+    assert "Appropriated amounts count" in html and "FMF are not itemized" in html
+
+
 def test_explorer_totals_row_covers_every_page(client):
     html = html_of(client, "/allocations/", page_size=10)
     assert "page 1 of 6" in html

@@ -229,7 +229,11 @@ def explore(querydict):
         return context
     queryset = filterset.qs
     context["stage_totals"] = totals_queryset(filterset).totals()
-    context["caveats"] = caveats(row["stage"] for row in context["stage_totals"])
+    # What the line items of each stage count; when none match, of the stages asked for, which says
+    # why (appropriations, for one, are not itemized by country).
+    context["caveats"] = caveats(
+        [row["stage"] for row in context["stage_totals"]] or context["selected"].get("stage", [])
+    )
     # The rows the page names are among those of the filter choices: no query for them.
     paginator = IdPagePaginator(
         queryset, page_size(querydict), page_keys=page_keys, with_related=partial(with_named_rows, rows=rows)
