@@ -247,7 +247,7 @@ def _today_cases(page) -> list[Case]:
         ({"agency": "state-inl"}, f"a.agency_id = {key('org', 'slug', 'state-inl')}", False),
         ({"objective": "2"}, f"a.objective_id = {key('objective', 'number', '2')}", False),
         ({"program": program}, f"a.program_id = {key('program', 'slug', program)}", False),
-        ({"source": "synthetic"}, f"a.source_id = {key('source', 'key', 'synthetic')}", False),
+        ({"source": "synthetic"}, f"a.source_id = {key('source', 'key', 'synthetic')}", True),
         ({"fiscal_year_basis": "transaction"}, "a.fiscal_year_basis = 'transaction'", False),
         ({"amount_min": "1000000", "amount_max": "5000000"}, "a.amount BETWEEN 1000000 AND 5000000", False),
     ]
@@ -378,7 +378,7 @@ def _today_cases(page) -> list[Case]:
             "source page synthetic",
             "/sources/synthetic/",
             f"a.source_id = {synthetic}",
-            [per_stage(t["a"], f"a.source_id = {synthetic}", "a.fiscal_year, ")],
+            [per_stage(t["sub"], f"a.source_id = {synthetic}", "a.fiscal_year, ")],
         ),
         Case(
             "organization page usaid",

@@ -182,6 +182,7 @@ DIMENSIONS = {
             export_label="source_title",
             choice_label="key",
             choices_in_use_only=True,
+            in_subtotals=True,
         ),
     ]
 }

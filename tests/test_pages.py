@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from funding.models import Allocation, Coverage
 from funding.queries.reconciliation import Verdict
@@ -571,3 +572,15 @@ def test_a_detail_page_shows_one_page_of_its_line_items_and_links_to_the_rest(
     assert parse_qs(urlsplit(explorer.replace("&amp;", "&")).query) == explorer_filter
     last = (count + 49) // 50
     assert f"{(last - 1) * 50 + 1}–{count} of {count}" in html_of(client, url, page=last)
+
+
+def test_a_source_page_sums_its_line_items_from_the_subtotals(client):
+    with CaptureQueriesContext(connection) as queries:
+        html = html_of(client, "/sources/gao-13-295r/")
+    sums = [
+        query["sql"] for query in queries if "SUM(" in query["sql"].upper() and '"source_id"' in query["sql"]
+    ]
+    assert sums and all('FROM "funding_subtotal"' in sql for sql in sums)
+    disbursed = Allocation.objects.filter(source__key="gao-13-295r", stage="disbursed")
+    assert disbursed.count() == 37
+    assert money(sum(item.amount for item in disbursed), "$12.1M") in html

@@ -169,7 +169,8 @@ class _Context:
     def load(cls, figures):
         donor_ids = {figure.donor_id for figure in figures}
         rows = defaultdict(list)
-        # Kept by the database per donor, stage, year, account and country (funding.queries.subtotals).
+        # Kept by the database per donor, stage, year, account, country and source
+        # (funding.queries.subtotals).
         for row in (
             Subtotal.objects.filter(donor_id__in=donor_ids)
             .order_by()

@@ -1,9 +1,10 @@
-"""Subtotals of line items per donor, stage, fiscal year, account and country, kept by the database.
+"""Subtotals of line items per donor, stage, fiscal year, account, country and source, kept by the
+database.
 
 Triggers on the line-item table keep funding_subtotal exact in the same transaction as every
 write, whoever makes it. Summing a million line items takes the database a quarter of a second on
 two cores; summing their fifteen thousand subtotals takes a few milliseconds. So totals that filter
-and group only by those five columns, the dashboard and the reconciliation read the subtotals.
+and group only by those six columns, the dashboard and the reconciliation read the subtotals.
 
 On SQLite, a migration that rebuilds the line-item table drops its triggers with it; after every
 `migrate`, ensure() puts back what is missing and rebuilds the subtotals if it had to.
@@ -36,7 +37,7 @@ INSERT = f"INSERT INTO funding_subtotal (key, {', '.join(COLUMNS)}, amount, line
 
 
 def _key(row: str, vendor: str) -> str:
-    """The subtotal key of NEW or OLD: donor|stage|fiscal_year|account|country, "-" for none."""
+    """The subtotal key of NEW or OLD: donor|stage|fiscal_year|account|country|source, "-" for none."""
     parts = []
     for column in COLUMNS:
         text = f"{row}.{column}::text" if vendor == "postgresql" and column != "stage" else f"{row}.{column}"

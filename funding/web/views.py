@@ -132,9 +132,9 @@ def source_detail(request, key):
     source = get_object_or_404(Source, key=key)
     line_items = Allocation.objects.filter(source=source)
     figures = ReportedFigure.objects.filter(Q(source=source) | Q(citations__source=source)).distinct()
-    # One pass over the source's line items (its index holds the amounts): the sums per stage are
-    # those per year and stage, added up.
-    by_year = line_items.totals(["fiscal_year"])
+    # From the subtotals, which keep the source: the sums per stage are those per year and stage,
+    # added up.
+    by_year = Subtotal.objects.filter(source=source).totals(["fiscal_year"])
     stage_totals = per_stage(by_year)
     return render(
         request,

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from funding.models import Allocation, Subtotal
 from funding.queries import subtotals
 from partners.models import Country
+from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,10 @@ def test_inserts_updates_and_deletes_of_every_kind_keep_them_exact():
         ]
     )
     Allocation.objects.filter(stage="obligated").delete()
+    # A line item moved to another source moves to that source's subtotal.
+    other = Source.objects.exclude(pk=copy.source_id).first()
+    Allocation.objects.filter(pk=copy.pk).update(source=other)
+    assert Subtotal.objects.filter(source=other, stage="allocated").exists()
     assert subtotals.differences() == []
 
 
@@ -63,7 +68,13 @@ def test_rebuild_and_ensure_put_back_what_was_lost():
 
 
 def test_totals_from_subtotals_equal_totals_from_line_items():
-    for group_by in ([], ["fiscal_year"], ["country", "fiscal_year"], ["donor", "account"]):
+    for group_by in (
+        [],
+        ["fiscal_year"],
+        ["country", "fiscal_year"],
+        ["donor", "account"],
+        ["source", "stage"],
+    ):
         assert Subtotal.objects.totals(group_by) == Allocation.objects.totals(group_by)
     assert list(Subtotal.objects.yearly_subtotals().order_by("donor_id", "stage", "fiscal_year")) == list(
         Allocation.objects.yearly_subtotals().order_by("donor_id", "stage", "fiscal_year")
@@ -76,6 +87,8 @@ def test_totals_from_subtotals_equal_totals_from_line_items():
         ("group_by=fiscal_year", "funding_subtotal"),
         ("group_by=country,fiscal_year&stage=disbursed&fiscal_year_min=2009", "funding_subtotal"),
         ("group_by=account&donor=united-states&country=GT,regional", "funding_subtotal"),
+        ("group_by=source", "funding_subtotal"),
+        ("group_by=fiscal_year&source=gao-13-295r", "funding_subtotal"),
         ("group_by=program", "funding_allocation"),
         ("group_by=fiscal_year&objective=2", "funding_allocation"),
         ("group_by=fiscal_year&amount_min=1000000", "funding_allocation"),
@@ -101,6 +114,8 @@ def test_the_totals_api_reads_subtotals_when_they_can_answer(client, query, tabl
             filtered = filtered.filter(fiscal_year__gte=params["fiscal_year_min"])
         if "donor" in params:
             filtered = filtered.filter(donor__slug=params["donor"])
+        if "source" in params:
+            filtered = filtered.filter(source__key=params["source"])
         if "country" in params:
             filtered = filtered.filter(country__iso2="GT") | filtered.filter(country__isnull=True)
         expected = as_json(totals_response(filtered, parse_group_by(params["group_by"])))
@@ -112,6 +127,7 @@ def test_the_totals_api_reads_subtotals_when_they_can_answer(client, query, tabl
     [
         ("stage=disbursed&country=GT&fiscal_year_min=2009", "funding_subtotal"),
         ("", "funding_subtotal"),
+        ("source=gao-13-295r,state-spend-plan-fy2012", "funding_subtotal"),
         ("stage=disbursed&search=ESF", "funding_allocation"),
     ],
 )
