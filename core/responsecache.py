@@ -7,13 +7,14 @@ query that reads the version; a rendered answer (not a streamed download) is kep
 "responses" cache under it, so that the next reader of the address gets it without the view
 running: from Redis when REDIS_URL is set (every worker of every app server shares it), else from
 the process's memory. A write moves the version in its own transaction, so the first request after
-the commit misses and renders afresh: no answer is ever served from before a change.
+the commit misses and renders afresh: the server never answers from before a change.
 
 Anonymous answers say `Cache-Control: public, max-age=60, must-revalidate` (settings.
-RESPONSE_CACHE_MAX_AGE): a browser or proxy may keep them a minute, then asks again with the ETag.
+RESPONSE_CACHE_MAX_AGE): a browser or proxy may keep them a minute without asking, so a reader may
+see an answer up to a minute older than the last change; then it asks again with the ETag.
 A request that carries a session or an Authorization header, and every write, is neither looked up
 nor stored, and its answer says `private, no-store`. An answer that sets a cookie or says its own
-Cache-Control is left as the view made it.
+Cache-Control or ETag is left as the view made it.
 """
 
 import functools
@@ -40,16 +41,10 @@ logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "responses"
 SAFE_METHODS = ("GET", "HEAD")
-# Headers a stored answer keeps; the rest are added again on the way out by the middleware around this one.
-_KEPT_HEADERS = {
-    "content-type",
-    "content-language",
-    "content-disposition",
-    "content-security-policy",
-    "vary",
-    "x-frame-options",
-    "link",
-}
+# Headers a stored answer does not keep: those made again for each answer, and cookies (an answer that
+# sets one is never stored). The middleware around this one adds its own on the way out, to answers
+# from the cache too.
+_UNKEPT_HEADERS = {"date", "content-length", "etag", "cache-control", "expires", "set-cookie"}
 
 
 def _cacheable_request(request) -> bool:
@@ -105,7 +100,9 @@ def _matches(request, etag: str) -> bool:
         return False
     tags = parse_etags(header)
     # Weak comparison, as RFC 9110 asks of If-None-Match: a proxy that compressed the answer made it W/.
-    return "*" in tags or etag in tags or f"W/{etag}" in tags
+    # "*" (any answer at all) is not taken: the middleware cannot know that one exists before the view
+    # has run, and a 304 for an address that is a 404 would be wrong.
+    return etag in tags or f"W/{etag}" in tags
 
 
 def _public(response, etag: str) -> None:
@@ -113,14 +110,14 @@ def _public(response, etag: str) -> None:
     patch_cache_control(response, public=True, max_age=settings.RESPONSE_CACHE_MAX_AGE, must_revalidate=True)
 
 
+def _says_its_own(response) -> bool:
+    # An answer that names its own freshness, or its own version (the API's line items: the ETag an
+    # edit sends back in If-Match), is left as the view made it.
+    return "Cache-Control" in response or "ETag" in response
+
+
 def _storable(response) -> bool:
-    return (
-        response.status_code == 200
-        and not response.streaming
-        and not response.cookies
-        and "Cache-Control" not in response
-        and len(response.content) <= settings.RESPONSE_CACHE_MAX_BYTES
-    )
+    return not response.streaming and len(response.content) <= settings.RESPONSE_CACHE_MAX_BYTES
 
 
 def _from_cache(entry) -> HttpResponse:
@@ -197,12 +194,12 @@ class ResponseCacheMiddleware:
             _public(response, etag)
             return response
         response = self.get_response(request)
-        if response.status_code != 200 or response.cookies or "Cache-Control" in response:
+        if response.status_code != 200 or response.cookies or _says_its_own(response):
             return response
         self._vary(request, response)
         if _storable(response):
             headers = tuple(
-                (name, value) for name, value in response.items() if name.lower() in _KEPT_HEADERS
+                (name, value) for name, value in response.items() if name.lower() not in _UNKEPT_HEADERS
             )
             self._store(etag, (response.content, headers))
         _public(response, etag)

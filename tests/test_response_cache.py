@@ -274,3 +274,25 @@ def test_a_workers_copies_stay_within_their_bytes_the_least_recently_served_drop
     assert [copies.get(tag) is not None for tag in ('"1-a"', '"1-b"', '"1-c"')] == [True, False, True]
     copies.set('"1-d"', (b"d" * 200, headers))  # larger than all the copies together: not kept
     assert copies.get('"1-d"') is None
+
+
+def test_a_line_items_own_etag_is_kept_for_an_edit_to_send_back():
+    item = Allocation.objects.order_by("pk").first()
+    response = Client().get(f"/api/v1/allocations/{item.pk}/")
+    assert response.status_code == 200
+    assert response["ETag"] == f'"{item.version}"'  # the version If-Match names, not the cache's
+
+
+def test_if_none_match_any_is_not_taken_for_an_answer_the_middleware_has_not_seen():
+    assert Client().get("/countries/XX/", HTTP_IF_NONE_MATCH="*").status_code == 404
+    assert Client().get("/reconciliation/", HTTP_IF_NONE_MATCH="*").status_code == 200
+
+
+def test_an_answer_from_the_cache_has_the_headers_of_the_rendered_one():
+    rendered = Client().get("/api/v1/allocations/totals/?group_by=fiscal_year")
+    cached = Client().get("/api/v1/allocations/totals/?group_by=fiscal_year")
+    skipped = {"Date", "Content-Length"}
+    assert {name: value for name, value in rendered.items() if name not in skipped} == {
+        name: value for name, value in cached.items() if name not in skipped
+    }
+    assert "Allow" in cached
