@@ -17,8 +17,9 @@ class CoreConfig(AppConfig):
         from core.api import schema  # noqa: F401
         from core.dataversion import triggers_after_migrate
 
-        # After every app has migrated (this signal is sent per app): every data table is watched.
-        post_migrate.connect(triggers_after_migrate)
+        # After every app has migrated, every data table is watched. The signal is sent once per app
+        # after the whole plan: taken for this app only, the triggers are made once.
+        post_migrate.connect(triggers_after_migrate, sender=self)
         setting_changed.connect(_forget_answers)
 
 

@@ -93,7 +93,9 @@ def emptied(vendor):
     # SQLite makes the subtotal table again to add a column: its triggers, which write to it, go
     # first. PostgreSQL's are replaced with their functions.
     if vendor == "postgresql":
-        return ["TRUNCATE funding_subtotal"]
+        # The line items first, as subtotals.rebuild() takes them: a writer on a server not yet
+        # upgraded holds them before it reaches the subtotals, and waits here rather than deadlocks.
+        return ["LOCK TABLE funding_allocation IN SHARE MODE", "TRUNCATE funding_subtotal"]
     return [*(f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS), "DELETE FROM funding_subtotal"]
 
 
