@@ -1,17 +1,9 @@
--- wrk script for `make loadtest`: each connection goes round LOADTEST_PATHS (space-separated; by default
--- the pages and API calls an analyst or a script makes most), and the run ends with requests/s,
--- latency percentiles and errors.
-local default_paths = {
-  "/",                                                            -- dashboard
-  "/allocations/?country=GT&stage=appropriated",                  -- explorer, filtered
-  "/api/v1/allocations/?country=HN&stage=disbursed",              -- filtered list
-  "/api/v1/allocations/totals/?group_by=fiscal_year,country",     -- totals
-  "/api/v1/reconciliation/",                                      -- reconciliation (API)
-  "/reconciliation/",                                             -- reconciliation (page)
-}
+-- wrk script for `make loadtest`: each connection goes round LOADTEST_PATHS (space-separated; the
+-- addresses are named once, in bench/loadtest.sh), and the run ends with requests/s, latency
+-- percentiles and errors.
 local paths = {}
 for path in string.gmatch(os.getenv("LOADTEST_PATHS") or "", "%S+") do table.insert(paths, path) end
-if #paths == 0 then paths = default_paths end
+if #paths == 0 then error("set LOADTEST_PATHS to the addresses to load, e.g. LOADTEST_PATHS=\"/ /reconciliation/\"") end
 local counter = 0
 
 request = function()

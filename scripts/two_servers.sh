@@ -2,10 +2,13 @@
 # Two app servers (`make serve` twice) on one PostgreSQL and one Redis, as README "Scaling out" runs
 # them behind nginx: an answer the second caches is read, an edit is made through the first, and the
 # second answers the new figure at once (the data version moved in the edit's transaction).
-#   DATABASE_URL=postgres://…/db REDIS_URL=redis://…/n scripts/two_servers.sh
+#   SCALE_DATABASE_URL=postgres://…/db SCALE_REDIS_URL=redis://…/n scripts/two_servers.sh
+# Its own names, not DATABASE_URL and REDIS_URL: the script seeds the database, edits a line item and
+# empties the Redis database, which an exported production URL must never meet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${DATABASE_URL:?a PostgreSQL database of its own}" "${REDIS_URL:?the Redis both servers share}"
+: "${SCALE_DATABASE_URL:?a PostgreSQL database of its own}" "${SCALE_REDIS_URL:?a Redis database of its own}"
+export DATABASE_URL=$SCALE_DATABASE_URL REDIS_URL=$SCALE_REDIS_URL
 export PORT=${PORT:-8770} SECOND_PORT=${SECOND_PORT:-8771} WORKERS=${WORKERS:-2}
 .venv/bin/python -c "import os, redis; redis.Redis.from_url(os.environ['REDIS_URL']).flushdb()"
 
