@@ -231,8 +231,11 @@ def explore(querydict):
     context["stage_totals"] = totals_queryset(filterset).totals()
     # What the line items of each stage count; when none match, of the stages asked for, which says
     # why (appropriations, for one, are not itemized by country).
+    context["none_match"] = not context["stage_totals"]
     context["caveats"] = caveats(
-        [row["stage"] for row in context["stage_totals"]] or context["selected"].get("stage", [])
+        context["selected"].get("stage", [])
+        if context["none_match"]
+        else [row["stage"] for row in context["stage_totals"]]
     )
     # The rows the page names are among those of the filter choices: no query for them.
     paginator = IdPagePaginator(
