@@ -380,6 +380,52 @@ class Subtotal(models.Model):
         return f"{self.key}: {self.amount} ({self.line_items} line items)"
 
 
+class ProgramSubtotal(models.Model):
+    """The sum and count of the line items of one objective, program and stage.
+
+    Kept by the database as the subtotals are (funding.queries.subtotals, migration 0021): the
+    objective and program pages and lists read these few hundred rows instead of summing the
+    150,000 line items of an objective at a million. Never written by the application.
+    """
+
+    # objective|program|stage, "-" for none.
+    key = models.CharField(_("key"), max_length=60, unique=True)
+    objective = models.ForeignKey(
+        "programs.Objective",
+        verbose_name=_("objective"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    program = models.ForeignKey(
+        "programs.Program",
+        verbose_name=_("program"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    amount = models.DecimalField(_("amount"), max_digits=28, decimal_places=2)
+    line_items = models.PositiveIntegerField(_("line items"))
+
+    objects = SubtotalQuerySet.as_manager()
+
+    KEY = ("objective", "program", "stage")
+    DIMENSIONS = frozenset(KEY)
+    FILTERS = DIMENSIONS
+
+    class Meta:
+        verbose_name = _("subtotal per objective and program")
+        verbose_name_plural = _("subtotals per objective and program")
+
+    def __str__(self):
+        return f"{self.key}: {self.amount} ({self.line_items} line items)"
+
+
 class ReportedFigure(NaturalKeyModel, Versioned, TranslatedTexts):
     """A claim a source makes about a total, to be reconciled against the line items."""
 
