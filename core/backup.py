@@ -38,7 +38,7 @@ VERSION = 2
 # Rebuilt by `migrate` (content types, permissions), kept by the database as the line items load
 # (subtotals, the data version), or worth nothing after a restore (sessions, the login-lockout counts).
 EXCLUDED_APPS = {"contenttypes", "sessions", "axes"}
-EXCLUDED_MODELS = {"auth.permission", "funding.subtotal", "core.dataversion"}
+EXCLUDED_MODELS = {"auth.permission", "funding.subtotal", "funding.programsubtotal", "core.dataversion"}
 # The roles that the migrations create; a database holding only these is still empty.
 MIGRATION_ROLES = {"Analyst", "Editor"}
 BATCH = 2000

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from core.history import tracked_models
-from funding.models import Allocation, Subtotal
+from funding.models import Allocation
 from funding.queries import subtotals
 
 SCHEMA_PREFIX = "release_"
@@ -49,7 +49,8 @@ def _tracked_m2m(model) -> list:
 
 def release_tables(number: int, connection, base: str) -> list[tuple[str, str]]:
     """(table, SELECT of its rows as of release `number`) for every table a release shows, the
-    subtotals last. `base` qualifies the stored tables: "main" on SQLite, the schema on PostgreSQL."""
+    kept sums (subtotals.KEPT) last. `base` qualifies the stored tables: "main" on SQLite, the schema
+    on PostgreSQL."""
     qn = connection.ops.quote_name
 
     def stored(table):
@@ -78,7 +79,7 @@ def release_tables(number: int, connection, base: str) -> list[tuple[str, str]]:
                 )
             )
     line_items = dict(tables)[Allocation._meta.db_table]
-    tables.append((Subtotal._meta.db_table, subtotals.derived_from(line_items, connection.vendor)))
+    tables.extend((kept.table, kept.derived_from(line_items, connection.vendor)) for kept in subtotals.KEPT)
     return tables
 
 
@@ -102,21 +103,21 @@ def create_release_views(number: int, using: str = DEFAULT_DB_ALIAS) -> None:
         cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         cursor.execute(f"CREATE SCHEMA {schema}")
         tables = release_tables(number, connection, base)
-        for table, select in tables[:-1]:
+        for table, select in tables[: -len(subtotals.KEPT)]:
             if table == Allocation._meta.db_table:
                 cursor.execute(f"CREATE MATERIALIZED VIEW {schema}.{qn(table)} AS {select}")
                 _copy_indexes(cursor, connection, base, schema, table)
                 cursor.execute(f"ANALYZE {schema}.{qn(table)}")
             else:
                 cursor.execute(f"CREATE VIEW {schema}.{qn(table)} AS {select}")
-        subtotal_table, _ = tables[-1]
         # Summed once, from the release's own line items (the views just made).
         line_items = f"SELECT * FROM {schema}.{qn(Allocation._meta.db_table)}"
-        cursor.execute(
-            f"CREATE MATERIALIZED VIEW {schema}.{qn(subtotal_table)} AS "
-            f"{subtotals.derived_from(line_items, 'postgresql')}"
-        )
-        cursor.execute(f"ANALYZE {schema}.{qn(subtotal_table)}")
+        for kept in subtotals.KEPT:
+            cursor.execute(
+                f"CREATE MATERIALIZED VIEW {schema}.{qn(kept.table)} AS "
+                f"{kept.derived_from(line_items, 'postgresql')}"
+            )
+            cursor.execute(f"ANALYZE {schema}.{qn(kept.table)}")
 
 
 def _copy_indexes(cursor, connection, base: str, schema: str, table: str) -> None:

@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
-from funding.models import Allocation
+from funding.models import Allocation, ProgramSubtotal
 from funding.web.explorer import detail_line_items
 from partners.models import Country
 from programs.filters import ProgramFilter
@@ -10,7 +10,7 @@ from programs.models import Objective, Program
 def _funding_by_program(programs):
     """Line-item sums per program and stage, for the given programs, in one query."""
     funding = {}
-    for row in Allocation.objects.filter(program__in=programs).totals(["program"]):
+    for row in ProgramSubtotal.objects.filter(program__in=programs).totals(["program"]):
         funding.setdefault(row["program"], []).append(row)
     return funding
 
@@ -37,7 +37,7 @@ def program_list(request):
 def program_detail(request, slug):
     program = get_object_or_404(Program.objects.for_listing(), slug=slug)
     line_items = Allocation.objects.filter(program=program)
-    stage_totals = line_items.totals()
+    stage_totals = ProgramSubtotal.objects.filter(program=program).totals()
     return render(
         request,
         "programs/program_detail.html",
@@ -52,7 +52,7 @@ def program_detail(request, slug):
 def objective_list(request):
     objectives = Objective.objects.prefetch_related("programs")
     funding = {}
-    for row in Allocation.objects.filter(objective__isnull=False).totals(["objective"]):
+    for row in ProgramSubtotal.objects.filter(objective__isnull=False).totals(["objective"]):
         funding.setdefault(row["objective"], []).append(row)
     return render(
         request,
@@ -68,7 +68,7 @@ def objective_detail(request, number):
     line_items = Allocation.objects.filter(objective=objective)
     programs = list(objective.programs.for_listing())
     funding = _funding_by_program(programs)
-    stage_totals = line_items.totals()
+    stage_totals = ProgramSubtotal.objects.filter(objective=objective).totals()
     return render(
         request,
         "programs/objective_detail.html",
