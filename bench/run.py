@@ -78,7 +78,7 @@ class Result:
 
 
 def _tables():
-    from funding.models import Allocation, Coverage, FundingAccount, ReportedFigure, Subtotal
+    from funding.models import Allocation, Coverage, FundingAccount, ProgramSubtotal, ReportedFigure, Subtotal
     from partners.models import Country, Organization
     from programs.models import Objective, Program
     from sources.models import Source
@@ -93,6 +93,7 @@ def _tables():
         "source": Source._meta.db_table,
         "figure": ReportedFigure._meta.db_table,
         "sub": Subtotal._meta.db_table,
+        "psub": ProgramSubtotal._meta.db_table,
         "coverage": Coverage._meta.db_table,
     }
 
@@ -331,13 +332,13 @@ def _today_cases(page) -> list[Case]:
         ),
     ]
 
-    def detail(name, url, where, sums_sql):
+    def detail(name, url, where, sums_sql, scan_sql=None):
         """A detail page: its sums and its first page of 50 line items in the default order."""
         page_sql = f"SELECT {row_columns} FROM {t['a']} a {joins} WHERE {where} {order} LIMIT 50"
-        return Case(name, url, {}, [*sums_sql, f"SELECT * FROM {t['coverage']}", page_sql])
+        return Case(name, url, {}, [*sums_sql, f"SELECT * FROM {t['coverage']}", page_sql], scan_sql=scan_sql)
 
     def per_stage(table, where, by=""):
-        count = "SUM(a.line_items)" if table == t["sub"] else "COUNT(*)"
+        count = "SUM(a.line_items)" if table in (t["sub"], t["psub"]) else "COUNT(*)"
         return f"SELECT {by}a.stage, SUM(a.amount), {count} FROM {table} a WHERE {where} GROUP BY {by}a.stage"
 
     from programs.models import Program
@@ -346,6 +347,19 @@ def _today_cases(page) -> list[Case]:
     objective, synthetic = key("objective", "number", "2"), key("source", "key", "synthetic")
     usaid, gt_where = key("org", "slug", "usaid"), f"a.country_id = {gt}"
     program_where = f"a.program_id = {key('program', 'slug', program)}"
+
+    def objective_sums(table):
+        return [
+            per_stage(table, f"a.objective_id = {objective}"),
+            # The sums of its programs, of every objective.
+            per_stage(
+                table,
+                f"a.program_id IN (SELECT program_id FROM {objectives_of_programs} "
+                f"WHERE objective_id = {objective})",
+                "a.program_id, ",
+            ),
+        ]
+
     scale_cases += [
         detail(
             "country page GT",
@@ -357,22 +371,15 @@ def _today_cases(page) -> list[Case]:
             f"program page {program}",
             f"/programs/{program}/",
             program_where,
-            [per_stage(t["a"], program_where)],
+            [per_stage(t["psub"], program_where)],
+            scan_sql=[per_stage(t["a"], program_where)],
         ),
         detail(
             "objective page 2",
             "/objectives/2/",
             f"a.objective_id = {objective}",
-            [
-                per_stage(t["a"], f"a.objective_id = {objective}"),
-                # The sums of its programs, of every objective.
-                per_stage(
-                    t["a"],
-                    f"a.program_id IN (SELECT program_id FROM {objectives_of_programs} "
-                    f"WHERE objective_id = {objective})",
-                    "a.program_id, ",
-                ),
-            ],
+            objective_sums(t["psub"]),
+            scan_sql=objective_sums(t["a"]),
         ),
         detail(
             "source page synthetic",

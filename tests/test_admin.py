@@ -3,7 +3,7 @@ from django.apps import apps
 from django.contrib import admin
 from simple_history.models import HistoricalChanges
 
-from funding.models import Disagreement, DisagreementSide, Explanation, Subtotal
+from funding.models import Disagreement, DisagreementSide, Explanation, ProgramSubtotal, Subtotal
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,9 @@ def domain_models():
         model
         for app in DOMAIN_APPS
         for model in apps.get_app_config(app).get_models()
-        if not issubclass(model, HistoricalChanges) and model is not Subtotal and model not in INLINE_ONLY
+        if not issubclass(model, HistoricalChanges)
+        and model not in (Subtotal, ProgramSubtotal)
+        and model not in INLINE_ONLY
     ]
 
 

@@ -19,8 +19,15 @@ from partners.models import Country
 from programs.models import Program
 from sources.models import Source
 
-# What the first format (dumpdata) left out.
-OLD_EXCLUDED = ["contenttypes", "auth.permission", "funding.subtotal", "sessions", "axes"]
+# What the first format (dumpdata) left out, and the sums per objective and program, which came later.
+OLD_EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "funding.subtotal",
+    "funding.programsubtotal",
+    "sessions",
+    "axes",
+]
 
 
 def read_backup(path):

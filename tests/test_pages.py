@@ -574,6 +574,18 @@ def test_a_detail_page_shows_one_page_of_its_line_items_and_links_to_the_rest(
     assert f"{(last - 1) * 50 + 1}–{count} of {count}" in html_of(client, url, page=last)
 
 
+@pytest.mark.parametrize("url", ["/objectives/2/", "/programs/guatemala-aviation-program/"])
+def test_the_objective_and_program_pages_sum_from_the_sums_per_objective_and_program(
+    client, many_guatemala_line_items, url
+):
+    with CaptureQueriesContext(connection) as queries:
+        html = html_of(client, url)
+    sums = [query["sql"] for query in queries if "SUM(" in query["sql"].upper()]
+    assert sums and all('FROM "funding_programsubtotal"' in sql for sql in sums)
+    # The fixture's 130 obligations of 1,000 to 1,129 dollars: 130,000 + 0 + 1 + ... + 129.
+    assert money("138385", "$138K") in html and "130 line items" in html
+
+
 def test_a_source_page_sums_its_line_items_from_the_subtotals(client):
     with CaptureQueriesContext(connection) as queries:
         html = html_of(client, "/sources/gao-13-295r/")

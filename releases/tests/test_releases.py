@@ -14,7 +14,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.history import historical_models, m2m_fields, tracked_models
-from funding.models import Allocation, Subtotal
+from funding.models import Allocation, ProgramSubtotal, Subtotal
 from programs.models import Program, ProgramPartner
 from releases.models import Release
 from releases.publish import NothingToPublish, publish
@@ -108,6 +108,15 @@ def test_the_subtotals_of_a_release_are_its_line_items_sums(first, edited):
     assert Subtotal.objects.get(
         stage="appropriated", fiscal_year=2012, account__code="INCLE"
     ).amount == Decimal("86000000.00")
+
+
+def test_the_sums_per_objective_and_program_of_a_release_are_its_line_items_sums(first, edited):
+    from releases.asof import reading
+
+    # The seed's line items name no objective or program: one sum per stage, of every line item.
+    with reading(first):
+        assert ProgramSubtotal.objects.get(stage="appropriated").amount == Decimal("496508000.00")
+    assert ProgramSubtotal.objects.get(stage="appropriated").amount == Decimal("497508000.00")
 
 
 def test_links_and_deletions_stand_as_they_were(first):
@@ -267,8 +276,8 @@ def test_every_table_people_read_keeps_its_history_by_release():
     }
     tracked = set(tracked_models())
     links = {field.remote_field.through for model in tracked for field in m2m_fields(model)}
-    # The subtotals are summed from the release's line items; everything else has a history.
-    assert models - tracked - links == {Subtotal}
+    # The kept sums are summed from the release's line items; everything else has a history.
+    assert models - tracked - links == {Subtotal, ProgramSubtotal}
     for model in tracked:
         assert {
             field.name for field in model._meta.many_to_many if field.remote_field.through._meta.auto_created
