@@ -308,7 +308,24 @@ class SubtotalQuerySet(models.QuerySet):
         )
 
 
-class Subtotal(models.Model):
+class SumOfLineItems(models.Model):
+    """A row of sums the database keeps (funding.queries.subtotals): the sum and count of the line
+    items of one key. Never written by the application."""
+
+    # As wide as Python's decimal arithmetic goes (28 digits): no sum of valid line items overflows it.
+    amount = models.DecimalField(_("amount"), max_digits=28, decimal_places=2)
+    line_items = models.PositiveIntegerField(_("line items"))
+
+    objects = SubtotalQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.key}: {self.amount} ({self.line_items} line items)"
+
+
+class Subtotal(SumOfLineItems):
     """The sum and count of the line items of one donor, stage, fiscal year, account, country and source.
 
     Kept by the database itself: triggers on the line-item table (migration 0006) add every
@@ -358,12 +375,6 @@ class Subtotal(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    # As wide as Python's decimal arithmetic goes (28 digits): no sum of valid line items overflows it.
-    amount = models.DecimalField(_("amount"), max_digits=28, decimal_places=2)
-    line_items = models.PositiveIntegerField(_("line items"))
-
-    objects = SubtotalQuerySet.as_manager()
-
     # The columns of the key, in its order (donor|stage|fiscal_year|account|country|source): the
     # dimensions the registry marks as kept in the subtotals (a test holds the two together).
     KEY = ("donor", "stage", "fiscal_year", "account", "country", "source")
@@ -376,11 +387,8 @@ class Subtotal(models.Model):
         verbose_name_plural = _("subtotals")
         indexes = [models.Index(fields=["stage", "fiscal_year"], name="subtotal_stage_year")]
 
-    def __str__(self):
-        return f"{self.key}: {self.amount} ({self.line_items} line items)"
 
-
-class ProgramSubtotal(models.Model):
+class ProgramSubtotal(SumOfLineItems):
     """The sum and count of the line items of one objective, program and stage.
 
     Kept by the database as the subtotals are (funding.queries.subtotals, migration 0021): the
@@ -409,10 +417,6 @@ class ProgramSubtotal(models.Model):
         related_name="+",
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
-    amount = models.DecimalField(_("amount"), max_digits=28, decimal_places=2)
-    line_items = models.PositiveIntegerField(_("line items"))
-
-    objects = SubtotalQuerySet.as_manager()
 
     KEY = ("objective", "program", "stage")
     DIMENSIONS = frozenset(KEY)
@@ -421,9 +425,6 @@ class ProgramSubtotal(models.Model):
     class Meta:
         verbose_name = _("subtotal per objective and program")
         verbose_name_plural = _("subtotals per objective and program")
-
-    def __str__(self):
-        return f"{self.key}: {self.amount} ({self.line_items} line items)"
 
 
 class ReportedFigure(NaturalKeyModel, Versioned, TranslatedTexts):

@@ -4,6 +4,8 @@
 # as this migration installs them; the table is filled from the line items once they are in place.
 
 import django.db.models.deletion
+from importlib import import_module
+
 from django.db import migrations, models
 
 
@@ -76,15 +78,8 @@ DROP_SQLITE = [
     f"DROP TRIGGER IF EXISTS funding_programsubtotal_{event}" for event in ("insert", "delete", "update")
 ]
 
-
-def run(statements_of):
-    def apply(apps, schema_editor):
-        connection = schema_editor.connection
-        with connection.cursor() as cursor:
-            for statement in statements_of(connection.vendor):
-                cursor.execute(statement)
-
-    return apply
+# Runs each statement of a list chosen by the database vendor, as 0020 does.
+run = import_module("funding.migrations.0020_subtotals_by_source").run
 
 
 def installed(vendor):
