@@ -193,9 +193,17 @@ class SearchFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        for text in value.split() if self.by_word else [value]:
-            qs = qs.filter(reduce(or_, (_contains(qs.model, field, text) for field in self.fields)))
+        for text in self.words(value):
+            qs = qs.filter(reduce(or_, self.matches(qs.model, text)))
         return qs
+
+    def words(self, value: str) -> list[str]:
+        """What must each be found: every word, or the whole text."""
+        return value.split() if self.by_word else [value]
+
+    def matches(self, model, text: str) -> list[Q]:
+        """One condition per field: the rows of `model` whose field holds `text` (any one will do)."""
+        return [_contains(model, field, text) for field in self.fields]
 
 
 def _contains(model, path: str, text: str) -> Q:
@@ -205,6 +213,10 @@ def _contains(model, path: str, text: str) -> Q:
     name, _, rest = path.partition(LOOKUP_SEP)
     field = model._meta.get_field(name)
     if rest and field.many_to_one:
-        related = field.related_model._base_manager.filter(_contains(field.related_model, rest, text))
-        return Q(**{f"{name}__in": related})
+        return Q(**{f"{name}__in": rows_containing(field.related_model, rest, text)})
     return Q(**{f"{path}__icontains": text})
+
+
+def rows_containing(model, path: str, text: str):
+    """The rows of `model` whose field at `path` holds `text`, as a queryset."""
+    return model._base_manager.filter(_contains(model, path, text))

@@ -36,6 +36,26 @@ def grouped_totals(queryset, group_by, count=None) -> list[dict]:
         result["amount"] = cents(row["amount"])
         result["count"] = row["count"]
         results.append(result)
+    return _sorted(results, dimensions)
+
+
+def added_up(grouped: list[list[dict]], group_by) -> list[dict]:
+    """The rows of grouped_totals() over line items that share none, added up group by group."""
+    names = parse_group_by(group_by)
+    if "stage" not in names:
+        names.append("stage")
+    dimensions = [DIMENSIONS[name] for name in names]
+    groups = {}
+    for row in (row for rows in grouped for row in rows):
+        group = groups.setdefault(
+            tuple(row[name] for name in names), {**row, "amount": Decimal("0.00"), "count": 0}
+        )
+        group["amount"] += row["amount"]
+        group["count"] += row["count"]
+    return _sorted(list(groups.values()), dimensions)
+
+
+def _sorted(results, dimensions):
     results.sort(key=lambda result: tuple(sort_key(result, dimension) for dimension in dimensions))
     return results
 

@@ -49,9 +49,10 @@ from funding.io.exports import (
     totals_table,
 )
 from funding.models import Allocation, Citation, Coverage, Disagreement, FundingAccount, ReportedFigure
+from funding.queries import search
 from funding.queries.disagreements import with_sides
 from funding.queries.filters import AllocationFilter, ReportedFigureFilter
-from funding.queries.pages import page_keys, with_named_rows
+from funding.queries.pages import with_named_rows
 from funding.queries.reconciliation import Verdict, reconcile
 from funding.queries.subtotals import line_item_count, totals_queryset
 from funding.totals import as_json as totals_as_json
@@ -119,11 +120,16 @@ class AllocationViewSet(HistoryMixin, VersionedEditMixin, viewsets.ModelViewSet)
         return self.filterset.qs
 
     def count_rows(self):
-        """The list's row count from the subtotals, when its filters are all ones they keep."""
+        """The list's row count from the subtotals, when its filters are all ones they keep; a search's,
+        counted in the parts that find it."""
         return line_item_count(self.filterset) if getattr(self, "filterset", None) else None
 
-    # A page ordered by a dimension of few values is read one value after another.
-    page_keys = staticmethod(page_keys)
+    @property
+    def page_keys(self):
+        # A search's page is read from what each field finds; one ordered by a dimension of few
+        # values, one value after another.
+        return search.page_keys_of(getattr(self, "filterset", None))
+
     with_related = staticmethod(with_named_rows)
 
     def list(self, request, *args, **kwargs):

@@ -1,5 +1,7 @@
 """Filters for line items and reported figures, written once for the API, the totals, CSV and the pages."""
 
+from functools import cached_property
+
 import django_filters
 
 from core.filters import (
@@ -13,6 +15,7 @@ from core.filters import (
 from funding.choices import Scope, Stage
 from funding.dimensions import DIMENSIONS
 from funding.models import ORDER, Allocation, ReportedFigure
+from funding.queries.search import Search
 from partners.models import Organization
 from sources.models import Source
 
@@ -99,6 +102,11 @@ class AllocationFilter(DimensionFilterSet):
     class Meta:
         model = Allocation
         fields = []
+
+    @cached_property
+    def searched(self):
+        """The search split by what finds its first word (funding.queries.search); None without one."""
+        return Search.of(self)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -55,7 +55,7 @@ def _walk(page):
     """(dimension, descending, the rest of the order) when the order starts with a dimension of few
     values that no index reads the line items in, and goes on in fields of the line item itself,
     ending with the id."""
-    terms = [_term(term) for term in page.query.order_by]
+    terms = [order_term(term) for term in page.query.order_by]
     if len(terms) < 2 or None in terms or terms[-1][0] != "id" or any("__" in name for name, _ in terms[1:]):
         return None
     first, descending = terms[0]
@@ -67,7 +67,7 @@ def _walk(page):
     return dimension, descending, [("-" if down else "") + name for name, down in terms[1:]]
 
 
-def _term(term):
+def order_term(term):
     """("fiscal_year", descending) of an order_by() term naming a field; None for any other expression."""
     if isinstance(term, str):
         return term.lstrip("-"), term.startswith("-")

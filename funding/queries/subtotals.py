@@ -21,6 +21,7 @@ from django.db.models import Count, Sum
 from core import dataversion
 from funding.models import Allocation, ProgramSubtotal, Subtotal
 from funding.money import cents
+from funding.totals import added_up
 
 # The first key of the advisory locks on subtotals (pg_advisory_xact_lock(LOCK_CLASS, hash of the
 # subtotal's key)): a number of this project's own, so no other use of advisory locks meets them.
@@ -335,20 +336,52 @@ def _in_use(filterset) -> set[str]:
 
 def totals_queryset(filterset, group_by=()):
     """What to total for a valid AllocationFilter: the first kept table whose columns hold every filter
-    in use and every grouping, else its line items. All give the same sums."""
+    in use and every grouping, else its line items. A search is totalled in the parts that find it
+    (funding.queries.search): its line items citing a row it names, from a kept table where one
+    holds them too, and those its texts find. All give the same sums."""
     in_use = _in_use(filterset)
+    searched = getattr(filterset, "searched", None)
+    if searched is None:
+        kept = _kept(filterset, in_use, group_by)
+        return filterset.qs if kept is None else kept
+    citing, in_texts = searched.citing, searched.found_in_texts
+    parts = [] if in_texts is None else [in_texts]
+    if citing is not None:
+        kept = None
+        if not searched.other_words:
+            kept = _kept(filterset, in_use - {"search"}, group_by, also=set(searched.cited))
+        parts.insert(0, (searched.selected if kept is None else kept).filter(citing))
+    return Parts(parts)
+
+
+def _kept(filterset, in_use, group_by, also=()):
+    """The first kept table whose columns hold the filters in use (and `also`) and the grouping, with
+    the filters applied; None if none does."""
     for model in (Subtotal, ProgramSubtotal):
-        if in_use <= model.FILTERS and set(group_by) <= model.DIMENSIONS:
+        if in_use | set(also) <= model.FILTERS and set(group_by) <= model.DIMENSIONS:
             queryset = model.objects.all()
             for name in in_use:  # the same filters, applied to the kept table's same-named columns
                 queryset = filterset.filters[name].filter(queryset, filterset.form.cleaned_data.get(name))
             return queryset
-    return filterset.qs
+    return None
+
+
+class Parts:
+    """Line items totalled in parts that share none, added up group by group."""
+
+    def __init__(self, querysets):
+        self.querysets = querysets
+
+    def totals(self, group_by=()):
+        return added_up([queryset.totals(group_by) for queryset in self.querysets], group_by)
 
 
 def line_item_count(filterset) -> int | None:
     """How many line items a valid AllocationFilter selects, from a kept table if one can say (a sum
-    over a few thousand rows instead of a count over a million); None if none can."""
+    over a few thousand rows instead of a count over a million), or a search's, counted in the parts
+    that find it; None if neither can."""
+    if getattr(filterset, "searched", None) is not None:
+        return filterset.searched.count()
     queryset = totals_queryset(filterset)
     if queryset.model is Allocation:
         return None

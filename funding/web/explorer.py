@@ -16,9 +16,10 @@ from funding.dimensions import DIMENSIONS, PIVOT_DIMENSIONS, related_dimensions
 from funding.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from funding.links import explorer_url, filter_query, row_url
 from funding.models import ORDER, Allocation
+from funding.queries import search
 from funding.queries.coverage import caveats
 from funding.queries.filters import AllocationFilter
-from funding.queries.pages import page_keys, with_named_rows
+from funding.queries.pages import with_named_rows
 from funding.queries.subtotals import totals_queryset
 from partners.models import territory_name
 
@@ -239,7 +240,10 @@ def explore(querydict):
     )
     # The rows the page names are among those of the filter choices: no query for them.
     paginator = IdPagePaginator(
-        queryset, page_size(querydict), page_keys=page_keys, with_related=partial(with_named_rows, rows=rows)
+        queryset,
+        page_size(querydict),
+        page_keys=search.page_keys_of(filterset),
+        with_related=partial(with_named_rows, rows=rows),
     )
     # The per-stage totals have counted the filtered set already: no second COUNT(*) over it.
     paginator.count = sum(row["count"] for row in context["stage_totals"])

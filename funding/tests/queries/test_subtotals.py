@@ -150,7 +150,6 @@ def test_totals_from_subtotals_equal_totals_from_line_items():
         ("group_by=objective&stage=disbursed", "funding_programsubtotal"),
         ("group_by=fiscal_year&objective=2", "funding_allocation"),
         ("group_by=fiscal_year&amount_min=1000000", "funding_allocation"),
-        ("group_by=fiscal_year&search=aviation", "funding_allocation"),
     ],
 )
 def test_the_totals_api_reads_subtotals_when_they_can_answer(client, query, table):
