@@ -158,7 +158,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": DB_CONNECT_TIMEOUT,
-            "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}",
+            # No JIT compiling: it is for long analytical queries, and it cost a search at a million line
+            # items 40 ms of compiling for 30 ms of reading (bench/RESULTS.md).
+            "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000} -c jit=off",
             # A connection to a server that went away is noticed within a minute, not two hours.
             "keepalives": 1,
             "keepalives_idle": 30,

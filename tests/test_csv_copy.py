@@ -183,7 +183,7 @@ def assert_as_it_was(raw):
     assert raw.get_transaction_status() == psycopg2.extensions.TRANSACTION_STATUS_IDLE
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('statement_timeout'), current_setting('jit')")
-        assert cursor.fetchone() == ("30s", "on")
+        assert cursor.fetchone() == ("30s", "off")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -225,4 +225,4 @@ def test_the_bench_times_the_very_statement_the_download_runs():
     assert statement.startswith("COPY (SELECT ") and "partners_country" in statement
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('statement_timeout'), current_setting('jit')")
-        assert cursor.fetchone() == ("30s", "on")
+        assert cursor.fetchone() == ("30s", "off")
