@@ -14,7 +14,8 @@ RESPONSE_CACHE_MAX_AGE): a browser or proxy may keep them a minute without askin
 see an answer up to a minute older than the last change; then it asks again with the ETag.
 A request that carries a session or an Authorization header, and every write, is neither looked up
 nor stored, and its answer says `private, no-store`. An answer that sets a cookie or says its own
-Cache-Control or ETag is left as the view made it.
+Cache-Control or ETag is left as the view made it, but for an ETag of its own (a line item's
+version), which gets the same Cache-Control.
 """
 
 import functools
@@ -116,6 +117,10 @@ def _says_its_own(response) -> bool:
     return "Cache-Control" in response or "ETag" in response
 
 
+def _own_version_only(response) -> bool:
+    return "ETag" in response and "Cache-Control" not in response
+
+
 def _storable(response) -> bool:
     return not response.streaming and len(response.content) <= settings.RESPONSE_CACHE_MAX_BYTES
 
@@ -194,6 +199,13 @@ class ResponseCacheMiddleware:
             _public(response, etag)
             return response
         response = self.get_response(request)
+        if response.status_code == 200 and not response.cookies and _own_version_only(response):
+            # Its own ETag (a line item's version), and the freshness every anonymous answer has.
+            patch_cache_control(
+                response, public=True, max_age=settings.RESPONSE_CACHE_MAX_AGE, must_revalidate=True
+            )
+            self._vary(request, response)
+            return response
         if response.status_code != 200 or response.cookies or _says_its_own(response):
             return response
         self._vary(request, response)

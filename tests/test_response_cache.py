@@ -281,6 +281,8 @@ def test_a_line_items_own_etag_is_kept_for_an_edit_to_send_back():
     response = Client().get(f"/api/v1/allocations/{item.pk}/")
     assert response.status_code == 200
     assert response["ETag"] == f'"{item.version}"'  # the version If-Match names, not the cache's
+    assert response["Cache-Control"] == "public, max-age=60, must-revalidate"
+    assert "Accept" in response["Vary"]
 
 
 def test_if_none_match_any_is_not_taken_for_an_answer_the_middleware_has_not_seen():
