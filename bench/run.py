@@ -225,6 +225,47 @@ def _today_cases(page) -> list[Case]:
         )
 
     program = "guatemala-aviation-program"
+
+    # A search as the app asks it (funding.queries.search): the rows whose names hold the word, then
+    # the line items citing them (read along the index that leads with the citing key) and those the
+    # texts' trigram indexes find, counted and paged in two parts that share none.
+    belize = f"(SELECT id FROM {t['country']} WHERE iso2 = 'BZ')"
+    in_texts = "(UPPER(a.source_detail) LIKE '%BELIZE%' OR UPPER(a.note) LIKE '%BELIZE%')"
+    named = " UNION ALL ".join(
+        f"SELECT id FROM {t[table]} WHERE UPPER({column}) LIKE '%BELIZE%'"
+        for table, column in [
+            ("program", "name_en"),
+            ("country", "name"),
+            ("org", "name"),
+            ("account", "name"),
+            ("source", "title"),
+            ("source", "key"),
+        ]
+    )
+
+    def search_case(name, url, params, size, *, counted, before=(), kept=False, scan=None):
+        """`counted`: the SELECT of the count, or of the sums, over the line items ("FROM … a"), asked
+        of each part; `kept`: that of the line items citing the row, over the subtotals."""
+        table = f"FROM {t['a']} a"
+        citing = counted.replace(table, f"{table} WHERE a.country_id = {belize}")
+        texts = counted.replace(table, f"{table} WHERE {in_texts} AND a.country_id IS DISTINCT FROM {belize}")
+        merged = (
+            f"(SELECT a.fiscal_year, a.stage, a.id FROM {t['a']} a WHERE a.country_id = {belize} {order} "
+            f"LIMIT {size}) UNION (SELECT a.fiscal_year, a.stage, a.id FROM {t['a']} a WHERE {in_texts} "
+            f"{order} LIMIT {size}) ORDER BY 1, 2, 3 LIMIT {size}"
+        )
+        page = (
+            f"SELECT {row_columns} FROM {t['a']} a {joins} WHERE a.id IN (SELECT id FROM ({merged}) m) "
+            + order
+        )
+        if (
+            connection.vendor == "sqlite"
+        ):  # no LIMIT inside a UNION: the page as one query, as the app reads it
+            found = f"(a.country_id = {belize} OR {in_texts})"
+            page = f"SELECT {row_columns} FROM {t['a']} a {joins} WHERE {found} {order} LIMIT {size}"
+        statements = [*before, named, sums(citing) if kept else citing, texts, page]
+        return Case(name, url, params, statements, scan_sql=scan)
+
     search = " OR ".join(
         f"UPPER({column}) LIKE '%BELIZE%'"
         for column in (
@@ -293,12 +334,13 @@ def _today_cases(page) -> list[Case]:
             )
             for params, where, counted in single_filters
         ),
-        listing(
+        search_case(
             "allocation list, search=Belize",
-            {"search": "Belize"},
-            f"({search})",
-            counted=False,
-            count_joins=joins,
+            "/api/v1/allocations/",
+            {"search": "Belize", "page_size": "100"},
+            100,
+            counted=f"SELECT COUNT(*) FROM {t['a']} a",
+            scan=[f"SELECT COUNT(*) FROM {t['a']} a {joins} WHERE ({search})"],
         ),
         *(
             listing(
@@ -471,6 +513,24 @@ def _today_cases(page) -> list[Case]:
                 f"WHERE a.stage = 'disbursed' AND a.country_id = {gt} {order} LIMIT 50",
             ],
             scan_sql=[explorer_sums],
+        ),
+        search_case(
+            "explorer page, search=Belize",
+            "/allocations/",
+            {"search": "Belize"},
+            50,
+            counted=f"SELECT a.stage, SUM(a.amount), COUNT(*) FROM {t['a']} a GROUP BY a.stage",
+            before=[
+                exists(t["country"], "country_id"),
+                exists(t["org"], "donor_id"),
+                exists(t["program"], "program_id"),
+                exists(t["source"], "source_id"),
+            ],
+            kept=True,
+            scan=[
+                f"SELECT a.stage, SUM(a.amount), COUNT(*) FROM {t['a']} a {joins} WHERE ({search}) "
+                "GROUP BY a.stage"
+            ],
         ),
         *scale_cases,
         Case(

@@ -20,6 +20,7 @@ CASES = [
     "reconciliation",
     "dashboard page",
     "explorer page, filtered",
+    "explorer page, search=Belize",
     # At 100 rows a page: unfiltered, each filter alone, each ordering, a deep page.
     "allocation list, page 1, no filter",
     "allocation list, stage=appropriated",
@@ -114,6 +115,8 @@ def test_every_case_is_measured_and_tabled(line_items):
         "reconciliation",
         "dashboard page",
         "explorer page, filtered",
+        "explorer page, search=Belize",
+        "allocation list, search=Belize",
         "program page guatemala-aviation-program",
         "objective page 2",
     }
