@@ -235,6 +235,7 @@ def _today_cases(page) -> list[Case]:
         f"SELECT id FROM {t[table]} WHERE UPPER({column}) LIKE '%BELIZE%'"
         for table, column in [
             ("program", "name_en"),
+            ("program", "name_es"),
             ("country", "name"),
             ("org", "name"),
             ("account", "name"),

@@ -218,5 +218,9 @@ def _contains(model, path: str, text: str) -> Q:
 
 
 def rows_containing(model, path: str, text: str):
-    """The rows of `model` whose field at `path` holds `text`, as a queryset."""
-    return model._base_manager.filter(_contains(model, path, text))
+    """The rows of `model` whose field at `path` holds `text`, as a queryset; a model whose names are
+    also known elsewhere (a country's, in other languages) adds the rows they find (also_containing)."""
+    condition = _contains(model, path, text)
+    if hasattr(model, "also_containing"):
+        condition |= model.also_containing(path, text)
+    return model._base_manager.filter(condition)

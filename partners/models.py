@@ -1,4 +1,5 @@
 from babel import Locale
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -42,6 +43,22 @@ class Country(NaturalKeyModel):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def also_containing(cls, path: str, text: str) -> models.Q:
+        """The countries whose name holds `text` in another of the site's languages (CLDR's names, as
+        the pages show them): a search for "Belice" finds Belize. Only the English name is stored."""
+        if path != "name":
+            return models.Q(pk__in=[])
+        folded = text.casefold()
+        codes = {
+            code
+            for language, _ in settings.LANGUAGES
+            if language != settings.LANGUAGE_CODE
+            for code, name in Locale.parse(language).territories.items()
+            if len(code) == 2 and folded in name.casefold()
+        }
+        return models.Q(iso2__in=sorted(codes))
 
     def get_absolute_url(self):
         return reverse("country-detail", args=[self.iso2])

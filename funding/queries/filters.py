@@ -3,6 +3,8 @@
 from functools import cached_property
 
 import django_filters
+from django.conf import settings
+from modeltranslation.utils import build_localized_fieldname
 
 from core.filters import (
     AmountFilter,
@@ -34,7 +36,9 @@ def _amount_filter(lookup_expr, label):
 SEARCH_FIELDS = [
     "source_detail",
     "note",
-    "program__name",
+    # A program's name in every language: a reader finds it by the name the page shows, and an
+    # untranslated one by its English name.
+    *(build_localized_fieldname("program__name", language) for language, _ in settings.LANGUAGES),
     "country__name",
     "donor__name",
     "account__name",

@@ -114,3 +114,16 @@ def test_a_search_sums_the_line_items_citing_a_row_it_names_from_the_subtotals()
         '"funding_allocation"',
     ]
     assert body["total"]["count"] == Allocation.objects.filter(country__iso2="BZ").count()
+
+
+def test_a_country_is_found_by_its_name_in_spanish_and_a_program_by_its_name_in_either_language():
+    api = APIClient()
+    belize = Allocation.objects.filter(country__iso2="BZ").count()
+    assert belize > 0
+    assert api.get(URL, {"search": "Belice"}).json()["count"] == belize == len(ordered_ids("search=Belice"))
+    program = Allocation.objects.filter(program__isnull=False).first().program
+    english = program.name_en.split()[-1]
+    count = Allocation.objects.filter(program__name_en__icontains=english).count()
+    for language in ("en", "es"):
+        body = api.get(URL, {"search": english}, HTTP_ACCEPT_LANGUAGE=language).json()
+        assert body["count"] >= count > 0
