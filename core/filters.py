@@ -214,13 +214,13 @@ def _contains(model, path: str, text: str) -> Q:
     field = model._meta.get_field(name)
     if rest and field.many_to_one:
         return Q(**{f"{name}__in": rows_containing(field.related_model, rest, text)})
-    return Q(**{f"{path}__icontains": text})
+    found = Q(**{f"{path}__icontains": text})
+    # A model whose texts are also known elsewhere (a country's name in other languages, from CLDR)
+    # adds the rows they find.
+    also = model.also_containing(path, text) if hasattr(model, "also_containing") and not rest else None
+    return found if also is None else found | also
 
 
 def rows_containing(model, path: str, text: str):
-    """The rows of `model` whose field at `path` holds `text`, as a queryset; a model whose names are
-    also known elsewhere (a country's, in other languages) adds the rows they find (also_containing)."""
-    condition = _contains(model, path, text)
-    if hasattr(model, "also_containing"):
-        condition |= model.also_containing(path, text)
-    return model._base_manager.filter(condition)
+    """The rows of `model` whose field at `path` holds `text`, as a queryset."""
+    return model._base_manager.filter(_contains(model, path, text))

@@ -14,8 +14,8 @@ RESPONSE_CACHE_MAX_AGE): a browser or proxy may keep them a minute without askin
 see an answer up to a minute older than the last change; then it asks again with the ETag.
 A request that carries a session or an Authorization header, and every write, is neither looked up
 nor stored, and its answer says `private, no-store`. An answer that sets a cookie or says its own
-Cache-Control or ETag is left as the view made it, but for an ETag of its own (a line item's
-version), which gets the same Cache-Control.
+Cache-Control is left as the view made it; one with an ETag of its own (a line item's version)
+keeps it, is not stored, and gets the same Cache-Control.
 """
 
 import functools
@@ -108,17 +108,11 @@ def _matches(request, etag: str) -> bool:
 
 def _public(response, etag: str) -> None:
     response["ETag"] = etag
+    _fresh(response)
+
+
+def _fresh(response) -> None:
     patch_cache_control(response, public=True, max_age=settings.RESPONSE_CACHE_MAX_AGE, must_revalidate=True)
-
-
-def _says_its_own(response) -> bool:
-    # An answer that names its own freshness, or its own version (the API's line items: the ETag an
-    # edit sends back in If-Match), is left as the view made it.
-    return "Cache-Control" in response or "ETag" in response
-
-
-def _own_version_only(response) -> bool:
-    return "ETag" in response and "Cache-Control" not in response
 
 
 def _storable(response) -> bool:
@@ -199,16 +193,15 @@ class ResponseCacheMiddleware:
             _public(response, etag)
             return response
         response = self.get_response(request)
-        if response.status_code == 200 and not response.cookies and _own_version_only(response):
-            # Its own ETag (a line item's version), and the freshness every anonymous answer has.
-            patch_cache_control(
-                response, public=True, max_age=settings.RESPONSE_CACHE_MAX_AGE, must_revalidate=True
-            )
-            self._vary(request, response)
-            return response
-        if response.status_code != 200 or response.cookies or _says_its_own(response):
+        # An answer that names its own freshness is left as the view made it.
+        if response.status_code != 200 or response.cookies or "Cache-Control" in response:
             return response
         self._vary(request, response)
+        if "ETag" in response:
+            # Its own version (the API's line items: the ETag an edit sends back in If-Match) is kept,
+            # so the answer is not stored under the cache's name; it is as fresh as any other.
+            _fresh(response)
+            return response
         if _storable(response):
             headers = tuple(
                 (name, value) for name, value in response.items() if name.lower() not in _UNKEPT_HEADERS

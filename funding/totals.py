@@ -13,10 +13,7 @@ from funding.money import cents
 
 def grouped_totals(queryset, group_by, count=None) -> list[dict]:
     """One GROUP BY over line items, or over subtotals (whose counts are summed, not counted)."""
-    names = parse_group_by(group_by)
-    if "stage" not in names:
-        names.append("stage")
-    dimensions = [DIMENSIONS[name] for name in names]
+    dimensions = _grouping(group_by)
     paths = [path for dimension in dimensions for path in dimension.paths]
     # COUNT(*), not COUNT(id): an index that holds the amount but not the id is read alone.
     rows = queryset.order_by().values(*paths).annotate(amount=Sum("amount"), count=count or Count("*"))
@@ -39,39 +36,41 @@ def grouped_totals(queryset, group_by, count=None) -> list[dict]:
     return _sorted(results, dimensions)
 
 
-def added_up(grouped: list[list[dict]], group_by) -> list[dict]:
-    """The rows of grouped_totals() over line items that share none, added up group by group."""
+def added_up(rows: list[dict], group_by=()) -> list[dict]:
+    """Rows of grouped_totals() added up to the groups of `group_by` (stage always among them), in
+    totals() order: the rows of a finer grouping, or of parts that share no line item (a search's).
+    Decimal sums, so each group's sum is exactly that of its line items."""
+    dimensions = _grouping(group_by)
+    groups = {}
+    for row in rows:
+        key = tuple(row[dimension.name] for dimension in dimensions)
+        if key not in groups:
+            named = [name for dimension in dimensions for name in (dimension.name, dimension.label_name)]
+            groups[key] = {name: row[name] for name in named if name in row} | {
+                "amount": Decimal("0.00"),
+                "count": 0,
+            }
+        groups[key]["amount"] += row["amount"]
+        groups[key]["count"] += row["count"]
+    return _sorted(list(groups.values()), dimensions)
+
+
+def per_stage(results: list[dict]) -> list[dict]:
+    """Grouped rows added up to one row per stage, as totals() without a grouping gives them."""
+    return added_up(results)
+
+
+def _grouping(group_by) -> list:
+    """The dimensions of a grouping: those asked for, and stage (stages are never summed together)."""
     names = parse_group_by(group_by)
     if "stage" not in names:
         names.append("stage")
-    dimensions = [DIMENSIONS[name] for name in names]
-    groups = {}
-    for row in (row for rows in grouped for row in rows):
-        group = groups.setdefault(
-            tuple(row[name] for name in names), {**row, "amount": Decimal("0.00"), "count": 0}
-        )
-        group["amount"] += row["amount"]
-        group["count"] += row["count"]
-    return _sorted(list(groups.values()), dimensions)
+    return [DIMENSIONS[name] for name in names]
 
 
 def _sorted(results, dimensions):
     results.sort(key=lambda result: tuple(sort_key(result, dimension) for dimension in dimensions))
     return results
-
-
-def per_stage(results: list[dict]) -> list[dict]:
-    """Grouped rows added up to one row per stage, as totals() without a grouping gives them: the
-    database's sums of the groups add up to each stage's sum exactly (Decimal)."""
-    stages = {}
-    for row in results:
-        total = stages.setdefault(
-            row["stage"],
-            {"stage": row["stage"], "stage_name": row["stage_name"], "amount": Decimal("0.00"), "count": 0},
-        )
-        total["amount"] += row["amount"]
-        total["count"] += row["count"]
-    return sorted(stages.values(), key=lambda total: sort_key(total, DIMENSIONS["stage"]))
 
 
 def sort_key(result, dimension):

@@ -45,11 +45,11 @@ class Country(NaturalKeyModel):
         return self.name
 
     @classmethod
-    def also_containing(cls, path: str, text: str) -> models.Q:
+    def also_containing(cls, path: str, text: str) -> models.Q | None:
         """The countries whose name holds `text` in another of the site's languages (CLDR's names, as
         the pages show them): a search for "Belice" finds Belize. Only the English name is stored."""
         if path != "name":
-            return models.Q(pk__in=[])
+            return None
         folded = text.casefold()
         codes = {
             code
@@ -58,7 +58,7 @@ class Country(NaturalKeyModel):
             for code, name in Locale.parse(language).territories.items()
             if len(code) == 2 and folded in name.casefold()
         }
-        return models.Q(iso2__in=sorted(codes))
+        return models.Q(iso2__in=sorted(codes)) if codes else None
 
     def get_absolute_url(self):
         return reverse("country-detail", args=[self.iso2])

@@ -86,7 +86,7 @@ def _values(dimension, descending, queryset, count_up_to=None) -> tuple[list, li
         values = sorted((value for value, _ in dimension.choices), reverse=descending)
         counts = None
         if count_up_to:
-            counts = _counts_up_to(count_up_to, [queryset.filter(_is(dimension, v)) for v in values[:-1]])
+            counts = counts_up_to(count_up_to, [queryset.filter(_is(dimension, v)) for v in values[:-1]])
     else:
         label = F(dimension.ordering_path.split("__", 1)[1])
         in_use = Exists(Allocation.objects.filter(**{dimension.name: OuterRef("pk")}))
@@ -111,8 +111,8 @@ class CountUpTo(Func):
     output_field = IntegerField()
 
 
-def _counts_up_to(limit, querysets) -> list[int]:
-    """How many rows each queryset has, up to `limit`, in one query."""
+def counts_up_to(limit, querysets) -> list[int]:
+    """How many rows each queryset has, up to `limit` (None: all of them), in one query."""
     if not querysets:
         return []
     subqueries, params = [], []

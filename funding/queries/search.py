@@ -27,6 +27,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import RawSQL
 
 from core.filters import rows_containing
+from core.querysets import read_together
 from funding.models import ORDER
 from funding.queries import pages
 
@@ -63,13 +64,16 @@ class Search:
             name, _, rest = path.partition(LOOKUP_SEP)
             field = selected.model._meta.get_field(name)
             if rest and field.many_to_one:
-                rows = rows_containing(field.related_model, rest, first).order_by()
-                names.append((name, rows.values("pk")))
+                names.append((name, rows_containing(field.related_model, rest, first)))
             else:
                 texts.append(Q(**{f"{path}__icontains": first}))
         cited = defaultdict(set)
-        for name, pk in _read_together(names, selected.db):
-            cited[name].add(pk)
+        # The rows each cited table names by the word (a few at most), all read in one query.
+        for (name, _), rows in zip(
+            names, read_together(*(rows for _, rows in names)) if names else [], strict=True
+        ):
+            if rows:
+                cited[name].update(row.pk for row in rows)
         return cls(selected, {name: sorted(pks) for name, pks in cited.items()}, texts, others)
 
     @property
@@ -79,32 +83,20 @@ class Search:
             return None
         return reduce(or_, (Q(**{f"{name}__in": pks}) for name, pks in self.cited.items()))
 
-    @property
-    def found_in_texts(self) -> QuerySet | None:
-        """The selected line items whose texts hold the word and that cite none of the rows it names."""
-        if not self.texts:
-            return None
-        found = self.selected.filter(reduce(or_, self.texts))
-        return found if self.citing is None else found.exclude(self.citing)
-
-    def parts(self) -> list[QuerySet]:
-        """The selected line items that cite a row the word names, and those its texts find: the two
-        share no line item."""
-        citing = None if self.citing is None else self.selected.filter(self.citing)
-        return [part for part in (citing, self.found_in_texts) if part is not None]
+    def parts(self, citing_from=None) -> list[QuerySet]:
+        """The selected line items that cite a row the word names (taken from `citing_from`, a kept
+        table with the other filters applied, if given), and those whose texts hold the word and that
+        cite none of those rows: the two share no line item."""
+        citing, parts = self.citing, []
+        if citing is not None:
+            parts.append((self.selected if citing_from is None else citing_from).filter(citing))
+        if self.texts:
+            found = self.selected.filter(reduce(or_, self.texts))
+            parts.append(found if citing is None else found.exclude(citing))
+        return parts
 
     def count(self) -> int:
-        parts = self.parts()
-        if not parts:
-            return 0
-        counted, params = [], []
-        for part in parts:
-            sql, part_params = part.order_by().values("pk").query.sql_with_params()
-            counted.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")
-            params.extend(part_params)
-        with connections[self.selected.db].cursor() as cursor:
-            cursor.execute("SELECT " + " + ".join(counted), params)
-            return cursor.fetchone()[0]
+        return sum(pages.counts_up_to(None, self.parts()))
 
     def page_keys(self, page):
         """The ids of `page`, a slice of the selected line items in the default order or its reverse;
@@ -137,20 +129,6 @@ class Search:
         merged = firsts[0].union(*firsts[1:]).order_by(*ordering)[low:high]
         sql, params = merged.query.sql_with_params()
         return RawSQL(f"SELECT id FROM ({sql}) page", params)
-
-
-def _read_together(named, using) -> list[tuple[str, int]]:
-    """(name, id) of every row of the (name, queryset of ids) pairs, in one query."""
-    if not named:
-        return []
-    parts, params = [], []
-    for position, (_, rows) in enumerate(named):
-        sql, row_params = rows.query.sql_with_params()
-        parts.append(f"SELECT {position} AS position, found.* FROM ({sql}) found")
-        params.extend(row_params)
-    with connections[using].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return [(named[position][0], pk) for position, pk in cursor.fetchall()]
 
 
 def page_keys_of(filterset):

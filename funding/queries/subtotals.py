@@ -344,14 +344,10 @@ def totals_queryset(filterset, group_by=()):
     if searched is None:
         kept = _kept(filterset, in_use, group_by)
         return filterset.qs if kept is None else kept
-    citing, in_texts = searched.citing, searched.found_in_texts
-    parts = [] if in_texts is None else [in_texts]
-    if citing is not None:
-        kept = None
-        if not searched.other_words:
-            kept = _kept(filterset, in_use - {"search"}, group_by, also=set(searched.cited))
-        parts.insert(0, (searched.selected if kept is None else kept).filter(citing))
-    return Parts(parts)
+    kept = None
+    if searched.cited and not searched.other_words:
+        kept = _kept(filterset, in_use - {"search"}, group_by, also=set(searched.cited))
+    return Parts(searched.parts(citing_from=kept))
 
 
 def _kept(filterset, in_use, group_by, also=()):
@@ -373,7 +369,7 @@ class Parts:
         self.querysets = querysets
 
     def totals(self, group_by=()):
-        return added_up([queryset.totals(group_by) for queryset in self.querysets], group_by)
+        return added_up([row for queryset in self.querysets for row in queryset.totals(group_by)], group_by)
 
 
 def line_item_count(filterset) -> int | None:
